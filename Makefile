@@ -1,0 +1,44 @@
+# unspin — the two commands: `make demo` and `make test`. Everything else is for maintainers.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO   := examples/khabarovsk-opinion.txt
+
+.PHONY: demo install dev test lint train bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Runtime dependencies only: OpenVINO, tokenizers, numpy, pydantic, rich, httpx, trafilatura.
+install: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+demo: install
+	$(BIN)/unspin analyze $(DEMO) -o out/khabarovsk-opinion.json -o out/khabarovsk-opinion.html
+
+# Training and test tools (torch CPU build, transformers, pytest, ruff, mypy).
+dev: $(BIN)/python
+	$(BIN)/pip install -q -e '.[train,dev]'
+
+lint: dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+test: dev lint
+	$(BIN)/pytest
+
+# Reproduce the committed model from ../shared/data (fixed seeds; ~1 hour on 2 cores).
+train: dev
+	$(BIN)/python -m unspin.train.techniques --out build/techniques
+	$(BIN)/python -m unspin.train.export --checkpoint build/techniques --out src/unspin/assets/techniques
+	$(BIN)/python -m unspin.train.card --checkpoint build/techniques --out src/unspin/assets/techniques
+
+schema: install
+	$(BIN)/python -m unspin.analysis > src/unspin/assets/analysis.schema.json
+
+bench: dev
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf out build .pytest_cache .mypy_cache .ruff_cache

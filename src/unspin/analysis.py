@@ -1,0 +1,109 @@
+"""The typed result of an analysis: what the JSON serializes, what the Python API returns.
+
+Every object with ``start``/``end`` also carries the ``text`` it quotes, and ``Analysis`` refuses to exist
+if any of them does not slice ``Analysis.text`` to exactly that text.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1.0.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TextSpan(_Model):
+    """A quoted piece of the analyzed text: ``text == Analysis.text[start:end]`` (code-point offsets)."""
+
+    start: int = Field(ge=0, description="Start offset in code points into Analysis.text.")
+    end: int = Field(ge=0, description="End offset (exclusive) in code points into Analysis.text.")
+    text: str = Field(description="Exactly Analysis.text[start:end].")
+
+
+class SourceInfo(_Model):
+    """Where the text came from and how it was read."""
+
+    kind: Literal["text", "file", "stdin", "html", "url"]
+    name: str | None = Field(default=None, description="File path or URL as given by the user.")
+    url: str | None = Field(default=None, description="Final URL after redirects, for URL sources.")
+    content_type: str | None = None
+    encoding: str | None = Field(default=None, description="Detected or declared character encoding.")
+    bytes: int | None = Field(default=None, description="Size of the raw input in bytes.")
+    extracted: bool = Field(default=False, description="True when the text was extracted from HTML.")
+
+
+class ModelInfo(_Model):
+    name: str
+    version: str
+    engine: str = Field(description="Inference engine and device, e.g. 'openvino 2026.4 CPU'.")
+    precision: str = Field(description="Inference precision actually used, e.g. 'bf16' or 'f32'.")
+
+
+class TechniqueSpan(TextSpan):
+    """A persuasion technique found at a span. Spans of different techniques may overlap."""
+
+    technique: str = Field(description="SemEval-2023 Task 3 technique name.")
+    confidence: float = Field(ge=0.0, le=1.0, description="Mean token probability over the span.")
+    paragraph: int = Field(ge=0, description="Index into Analysis.paragraphs.")
+
+
+class Paragraph(TextSpan):
+    index: int = Field(ge=0)
+    techniques: list[str] = Field(description="Techniques with at least one span in this paragraph.")
+    scores: dict[str, float] = Field(
+        default_factory=dict, description="Highest token probability per technique in this paragraph (>= 0.05)."
+    )
+
+
+class TechniqueSummary(_Model):
+    technique: str
+    name: str = Field(description="Human-readable name.")
+    definition: str
+    count: int = Field(ge=0, description="Number of spans.")
+    paragraphs: int = Field(ge=0, description="Number of paragraphs with at least one span.")
+    max_confidence: float = Field(ge=0.0, le=1.0)
+
+
+class Analysis(_Model):
+    """The analysis of one text."""
+
+    schema_version: str = SCHEMA_VERSION
+    unspin_version: str
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    model: ModelInfo
+    source: SourceInfo
+    title: str | None = None
+    text: str = Field(description="The analyzed text; every offset in this document points into it.")
+    paragraphs: list[Paragraph]
+    sentences: list[TextSpan]
+    spans: list[TechniqueSpan] = Field(description="Technique spans, sorted by start, then end.")
+    techniques: list[TechniqueSummary] = Field(description="Techniques found, most frequent first.")
+    timings_ms: dict[str, float] = Field(default_factory=dict, description="Wall time per stage, milliseconds.")
+
+    @model_validator(mode="after")
+    def _offsets_are_sacred(self) -> Analysis:
+        for group in (self.paragraphs, self.sentences, self.spans):
+            for s in group:
+                if s.end > len(self.text) or s.start > s.end or self.text[s.start : s.end] != s.text:
+                    raise ValueError(f"span [{s.start}, {s.end}) does not quote the analyzed text")
+        return self
+
+
+def json_schema() -> dict[str, object]:
+    """The JSON Schema of the analysis output, generated from these models (shipped as analysis.schema.json)."""
+    schema = Analysis.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://unspin.invalid/analysis.schema.json#{SCHEMA_VERSION}"
+    return schema
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(json_schema(), indent=2))

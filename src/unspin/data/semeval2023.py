@@ -1,0 +1,111 @@
+"""SemEval-2023 Task 3 (English): articles, technique spans, paragraph labels, and the held-out split.
+
+Offsets in the release are code-point offsets into the article file read verbatim (no newline translation),
+which is exactly how ``unspin`` stores a document's text, so spans can be used as they are.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SPLIT_SEED = 20230301
+HELDOUT_FRACTION = 0.15
+
+
+def default_data_dir() -> Path:
+    """The shared data folder: ``$UNSPIN_DATA`` or ``../shared/data`` beside the checkout."""
+    env = os.environ.get("UNSPIN_DATA")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent.parent / "shared" / "data"
+        if candidate.is_dir():
+            return candidate
+    return Path.cwd().parent / "shared" / "data"
+
+
+@dataclass(frozen=True)
+class GoldSpan:
+    technique: str
+    start: int
+    end: int  # exclusive
+
+
+@dataclass
+class Article:
+    id: str
+    text: str
+    spans: list[GoldSpan] = field(default_factory=list)
+    # 1-based line number -> techniques (only lines that the release labels)
+    paragraph_labels: dict[int, set[str]] = field(default_factory=dict)
+
+    def lines(self) -> list[tuple[int, int, int]]:
+        """(line_number, start, end) of every line of the file, 1-based, end exclusive without the newline."""
+        out = []
+        pos = 0
+        for i, line in enumerate(self.text.split("\n"), start=1):
+            out.append((i, pos, pos + len(line)))
+            pos += len(line) + 1
+        return out
+
+
+def read_text(path: Path) -> str:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return fh.read()
+
+
+def load_articles(lang_dir: Path | None = None) -> list[Article]:
+    """All articles of one language folder of the release, sorted by id."""
+    root = lang_dir or default_data_dir() / "semeval2023-task3" / "en"
+    arts: dict[str, Article] = {}
+    for path in sorted((root / "train-articles-subtask-3").glob("article*.txt")):
+        aid = path.stem.removeprefix("article")
+        arts[aid] = Article(aid, read_text(path))
+    span_dir = root / "train-labels-subtask-3-spans"
+    for aid, art in arts.items():
+        label_file = span_dir / f"article{aid}-labels-subtask-3.txt"
+        if not label_file.exists():
+            continue
+        for line in label_file.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) != 4:
+                continue
+            art.spans.append(GoldSpan(parts[1], int(parts[2]), int(parts[3])))
+    par_file = root / "train-labels-subtask-3.txt"
+    if par_file.exists():
+        for line in par_file.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) < 2 or parts[0] not in arts:
+                continue
+            techs = {t for t in (parts[2].split(",") if len(parts) > 2 else []) if t}
+            arts[parts[0]].paragraph_labels[int(parts[1])] = techs
+    return [arts[k] for k in sorted(arts)]
+
+
+def split_ids(ids: list[str], seed: int = SPLIT_SEED, fraction: float = HELDOUT_FRACTION) -> tuple[list[str], list[str]]:
+    """Article-level split: (train, heldout). Deterministic for a given seed and id set."""
+    ordered = sorted(ids)
+    rng = random.Random(seed)
+    rng.shuffle(ordered)
+    n_held = max(1, round(len(ordered) * fraction))
+    held = sorted(ordered[:n_held])
+    train = sorted(ordered[n_held:])
+    return train, held
+
+
+def split(articles: list[Article]) -> tuple[list[Article], list[Article]]:
+    train_ids, held_ids = split_ids([a.id for a in articles])
+    by_id = {a.id: a for a in articles}
+    return [by_id[i] for i in train_ids], [by_id[i] for i in held_ids]
+
+
+def iter_paragraphs(article: Article) -> Iterator[tuple[int, int, int]]:
+    """The paragraphs the official format scores: non-empty lines (line_number, start, end)."""
+    for num, start, end in article.lines():
+        if article.text[start:end].strip():
+            yield num, start, end

@@ -1,0 +1,1 @@
+"""Held-out evaluation: metrics and threshold tuning. Imports the runtime, never the other way round."""

@@ -1,0 +1,52 @@
+"""``unspin evaluate semeval2023``: the runtime model (not the training checkpoint) on a labelled split."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from unspin.data import semeval2023 as sd
+from unspin.errors import BadInput
+from unspin.evaluate.semeval2023 import score
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from unspin.analyzer import Analyzer
+
+    data = args.data or sd.default_data_dir() / "semeval2023-task3" / "en"
+    if not (data / "train-articles-subtask-3").is_dir():
+        raise BadInput(f"No SemEval-2023 articles under {data}: pass --data LANG_DIR of the release.")
+    articles = sd.load_articles(data)
+    train, held = sd.split(articles)
+    chosen = {"heldout": held, "train": train, "all": articles}[args.split]
+    analyzer = Analyzer()
+    labels = list(analyzer.config.labels)
+    metrics = score(chosen, analyzer.token_probs, labels, None if args.tune else analyzer.config.thresholds)
+    metrics["split"] = args.split
+    metrics["model_version"] = analyzer.config.version
+    if args.json:
+        sys.stdout.write(json.dumps(metrics, indent=2) + "\n")
+        return 0
+    console = Console()
+    console.print(
+        f"[bold]SemEval-2023 Task 3 (techniques), split {args.split}[/]: {metrics['n_articles']} articles, "
+        f"{metrics['n_paragraphs']} paragraphs, model {analyzer.config.name} {analyzer.config.version}"
+    )
+    console.print(
+        f"paragraph micro-F1 [bold]{metrics['paragraph_micro_f1']:.3f}[/] "
+        f"(P {metrics['paragraph_micro_precision']:.3f} R {metrics['paragraph_micro_recall']:.3f}) · "
+        f"macro-F1 {metrics['paragraph_macro_f1']:.3f} · span F1 {metrics['span_f1']:.3f} "
+        f"(P {metrics['span_precision']:.3f} R {metrics['span_recall']:.3f})"
+    )
+    table = Table("technique", "support", "P", "R", "F1", "threshold")
+    for t, m in sorted(metrics["per_technique"].items(), key=lambda kv: -kv[1]["support"]):
+        table.add_row(
+            t, str(m["support"]), f"{m['precision']:.2f}", f"{m['recall']:.2f}", f"{m['f1']:.2f}",
+            f"{metrics['thresholds'][t]:.3f}",
+        )
+    console.print(table)
+    return 0

@@ -1,0 +1,95 @@
+"""Turn per-token technique probabilities into character spans and paragraph scores.
+
+Shared by the runtime and by training/evaluation, so the numbers a model card reports come from the very
+decoding users get.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+# A gap of this many sub-threshold tokens inside a run does not split a span: probabilities dip on
+# function words in the middle of a loaded phrase, and two fragments of one phrase read worse than one.
+MAX_GAP = 1
+
+
+@dataclass(frozen=True)
+class RawSpan:
+    label: int
+    start: int
+    end: int
+    confidence: float
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
+    return out
+
+
+def _expand_to_word(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow a span to whole words: a word piece above threshold flags the word it belongs to."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return start, end
+
+
+def token_paragraph_index(offsets: np.ndarray, paragraphs: Sequence[tuple[int, int]]) -> np.ndarray:
+    """For each token, the index of the paragraph that contains its start (-1 if none)."""
+    idx = np.full(offsets.shape[0], -1, dtype=np.int64)
+    if not len(paragraphs) or not offsets.shape[0]:
+        return idx
+    starts = np.asarray([p[0] for p in paragraphs])
+    ends = np.asarray([p[1] for p in paragraphs])
+    pos = np.searchsorted(starts, offsets[:, 0], side="right") - 1
+    ok = (pos >= 0) & (offsets[:, 0] < ends[np.clip(pos, 0, None)])
+    idx[ok] = pos[ok]
+    return idx
+
+
+def paragraph_scores(probs: np.ndarray, tok_par: np.ndarray, n_paragraphs: int) -> np.ndarray:
+    """Max token probability per paragraph and label -> [n_paragraphs, k]."""
+    out = np.zeros((n_paragraphs, probs.shape[1]), dtype=np.float32)
+    for p in range(n_paragraphs):
+        sel = tok_par == p
+        if sel.any():
+            out[p] = probs[sel].max(axis=0)
+    return out
+
+
+def decode_spans(
+    text: str,
+    probs: np.ndarray,
+    offsets: np.ndarray,
+    tok_par: np.ndarray,
+    thresholds: np.ndarray,
+) -> list[RawSpan]:
+    """Runs of tokens at or above each label's threshold, within one paragraph, as word-aligned spans."""
+    spans: list[RawSpan] = []
+    n, k = probs.shape
+    for label in range(k):
+        active = np.flatnonzero(probs[:, label] >= thresholds[label])
+        if active.size == 0:
+            continue
+        run = [int(active[0])]
+        for t in active[1:]:
+            t = int(t)
+            if t - run[-1] <= MAX_GAP + 1 and tok_par[t] == tok_par[run[-1]] and tok_par[t] >= 0:
+                run.append(t)
+                continue
+            spans.append(_make_span(text, probs, offsets, label, run))
+            run = [t]
+        spans.append(_make_span(text, probs, offsets, label, run))
+    spans.sort(key=lambda s: (s.start, s.end, s.label))
+    return spans
+
+
+def _make_span(text: str, probs: np.ndarray, offsets: np.ndarray, label: int, run: list[int]) -> RawSpan:
+    first, last = run[0], run[-1]
+    start, end = _expand_to_word(text, int(offsets[first, 0]), int(offsets[last, 1]))
+    conf = float(probs[first : last + 1, label].mean())
+    return RawSpan(label, start, end, conf)

@@ -1,0 +1,82 @@
+"""The encoder+heads graph on OpenVINO: load once, run windows, return per-token logits.
+
+OpenVINO was chosen by measurement (``make bench``, README): on CPUs with AMX/AVX512-BF16 it runs the
+graph in bf16 and beats ONNX Runtime's int8 path several times; on other CPUs it falls back to f32 by
+itself, so one artifact serves both (``UNSPIN_PRECISION=f32`` forces the portable path).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+ASSETS = "techniques"
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    name: str
+    version: str
+    labels: tuple[str, ...]
+    thresholds: np.ndarray
+    max_len: int
+    stride: int
+    weights: str
+
+
+def default_model_dir() -> Path:
+    env = os.environ.get("UNSPIN_MODEL_DIR")
+    if env:
+        return Path(env)
+    return Path(str(resources.files("unspin") / "assets" / ASSETS))
+
+
+def load_config(model_dir: Path) -> ModelConfig:
+    raw = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    return ModelConfig(
+        name=raw["name"],
+        version=raw["version"],
+        labels=tuple(raw["labels"]),
+        thresholds=np.asarray(raw["thresholds"], dtype=np.float32),
+        max_len=int(raw["max_len"]),
+        stride=int(raw["stride"]),
+        weights=raw.get("weights", "fp16"),
+    )
+
+
+class Encoder:
+    """Compiled OpenVINO model. ``precision``: 'auto' (bf16 where the CPU has it), 'bf16' or 'f32'."""
+
+    def __init__(self, model_dir: Path, precision: str | None = None, threads: int | None = None) -> None:
+        import openvino as ov  # imported here so that `unspin --help` stays fast
+
+        precision = precision or os.environ.get("UNSPIN_PRECISION", "auto")
+        core = ov.Core()
+        props: dict[str, object] = {"PERFORMANCE_HINT": "LATENCY"}
+        caps = core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+        if precision == "f32" or (precision == "auto" and "BF16" not in caps):
+            props["INFERENCE_PRECISION_HINT"] = "f32"
+        elif precision in ("bf16", "auto"):
+            props["INFERENCE_PRECISION_HINT"] = "bf16"
+        else:
+            raise ValueError(f"unknown precision {precision!r}: use auto, bf16 or f32")
+        if threads:
+            props["INFERENCE_NUM_THREADS"] = threads
+        cache = os.environ.get("UNSPIN_CACHE_DIR")
+        if cache:
+            props["CACHE_DIR"] = cache
+        self.model = core.read_model(str(model_dir / "model.xml"))
+        self.compiled = core.compile_model(self.model, "CPU", props)
+        self.request = self.compiled.create_infer_request()
+        self.precision = str(props["INFERENCE_PRECISION_HINT"])
+        self.engine = f"openvino {ov.__version__.split('-')[0]} CPU"
+
+    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        """Logits [windows, length, labels] as float32."""
+        result = self.request.infer({"input_ids": input_ids, "attention_mask": attention_mask})
+        return np.asarray(result[self.compiled.output(0)], dtype=np.float32)

@@ -1,0 +1,88 @@
+"""Tokenize a text once and cut it into overlapping encoder windows.
+
+Every token keeps its character offsets into the original text, so whatever a head predicts per token maps
+back to exact spans of the input. Windows overlap so that no token is seen only at a window's edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from tokenizers import Tokenizer
+
+CLS_ID = 101
+SEP_ID = 102
+PAD_ID = 0
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """Word pieces of a whole text: ids and (start, end) character offsets, special tokens excluded."""
+
+    ids: np.ndarray  # int64 [n]
+    offsets: np.ndarray  # int64 [n, 2]
+
+    def __len__(self) -> int:
+        return int(self.ids.shape[0])
+
+
+@dataclass(frozen=True)
+class Windows:
+    """A batch of encoder inputs covering ``Tokens``; ``starts[i]`` is the first token index of window i."""
+
+    input_ids: np.ndarray  # int64 [w, L]
+    attention_mask: np.ndarray  # int64 [w, L]
+    starts: np.ndarray  # int64 [w]
+    lengths: np.ndarray  # int64 [w] content tokens (without CLS/SEP)
+
+
+def load_tokenizer(path: str) -> Tokenizer:
+    tok = Tokenizer.from_file(path)
+    tok.no_padding()
+    tok.no_truncation()
+    return tok
+
+
+def tokenize(tokenizer: Tokenizer, text: str) -> Tokens:
+    enc = tokenizer.encode(text, add_special_tokens=False)
+    ids = np.asarray(enc.ids, dtype=np.int64)
+    offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
+    return Tokens(ids, offsets)
+
+
+def window_starts(n_tokens: int, content_len: int, stride: int) -> list[int]:
+    """Start indices so that windows of ``content_len`` tokens cover ``n_tokens``; the last one is flush right."""
+    if n_tokens <= content_len:
+        return [0]
+    starts = list(range(0, n_tokens - content_len, stride))
+    starts.append(n_tokens - content_len)
+    return starts
+
+
+def make_windows(tokens: Tokens, max_len: int = 256, stride: int = 192, pad_to: int | None = None) -> Windows:
+    """Cut tokens into windows of at most ``max_len`` (CLS + content + SEP), padded to the longest window."""
+    content_len = max_len - 2
+    n = len(tokens)
+    starts = window_starts(n, content_len, stride)
+    lengths = [min(content_len, n - s) for s in starts]
+    width = (pad_to or (max(lengths) + 2)) if n else 2
+    ids = np.full((len(starts), width), PAD_ID, dtype=np.int64)
+    mask = np.zeros((len(starts), width), dtype=np.int64)
+    for i, (s, ln) in enumerate(zip(starts, lengths, strict=True)):
+        ids[i, 0] = CLS_ID
+        ids[i, 1 : ln + 1] = tokens.ids[s : s + ln]
+        ids[i, ln + 1] = SEP_ID
+        mask[i, : ln + 2] = 1
+    return Windows(ids, mask, np.asarray(starts, dtype=np.int64), np.asarray(lengths, dtype=np.int64))
+
+
+def merge_windows(windows: Windows, logits: np.ndarray, n_tokens: int) -> np.ndarray:
+    """Average per-token outputs [w, L, k] of overlapping windows back onto the token sequence -> [n, k]."""
+    k = logits.shape[-1]
+    total = np.zeros((n_tokens, k), dtype=np.float32)
+    count = np.zeros((n_tokens, 1), dtype=np.float32)
+    for i, (s, ln) in enumerate(zip(windows.starts, windows.lengths, strict=True)):
+        total[s : s + ln] += logits[i, 1 : ln + 1]
+        count[s : s + ln] += 1.0
+    return total / np.maximum(count, 1.0)
