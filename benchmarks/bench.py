@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -61,7 +60,9 @@ def torch_baseline(model_dir: Path) -> tuple[Callable[[np.ndarray, np.ndarray], 
     return run, note
 
 
-def onnxruntime_candidates(torch_model: object, tmp: Path) -> dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]:
+def onnxruntime_candidates(
+    torch_model: object, tmp: Path
+) -> dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]:
     """ONNX Runtime fp32 and dynamic-int8 on the same graph: the engines we measured against."""
     try:
         import onnxruntime as ort
@@ -72,9 +73,18 @@ def onnxruntime_candidates(torch_model: object, tmp: Path) -> dict[str, Callable
     path = tmp / "model.onnx"
     example = (torch.ones(1, 16, dtype=torch.int64), torch.ones(1, 16, dtype=torch.int64))
     torch.onnx.export(
-        torch_model, example, str(path), input_names=["input_ids", "attention_mask"], output_names=["logits"],
-        dynamic_axes={"input_ids": {0: "b", 1: "l"}, "attention_mask": {0: "b", 1: "l"}, "logits": {0: "b", 1: "l"}},
-        opset_version=17, dynamo=False,
+        torch_model,
+        example,
+        str(path),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["logits"],
+        dynamic_axes={
+            "input_ids": {0: "b", 1: "l"},
+            "attention_mask": {0: "b", 1: "l"},
+            "logits": {0: "b", 1: "l"},
+        },
+        opset_version=17,
+        dynamo=False,
     )
     qpath = tmp / "model.int8.onnx"
     quantize_dynamic(str(path), str(qpath), weight_type=QuantType.QInt8)
@@ -86,14 +96,20 @@ def onnxruntime_candidates(torch_model: object, tmp: Path) -> dict[str, Callable
 
 
 def cold_cli(runs: int) -> tuple[float, float]:
-    """Median wall time of a whole `unspin analyze` process, and its peak RSS in MB."""
+    """Median wall time of a whole `unspin analyze` process, and its own peak RSS in MB (wait4's rusage)."""
     exe = Path(sys.executable).with_name("unspin")
     times, rss = [], 0.0
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run([str(exe), "analyze", str(DEMO), "--format", "json"], check=True, stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [str(exe), "analyze", str(DEMO), "--format", "json"], stdout=subprocess.DEVNULL
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
         times.append(time.perf_counter() - t)
-        rss = max(rss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise SystemExit(f"unspin analyze failed with exit code {proc.returncode}")
+        rss = max(rss, usage.ru_maxrss / 1024)
     return statistics.median(times), rss
 
 
@@ -112,27 +128,40 @@ def main() -> int:
     analyzer = Analyzer()
     tokens = tokenize(analyzer.tokenizer, text)
     win = make_windows(tokens, analyzer.config.max_len, analyzer.config.stride)
-    print(f"demo article: {len(text)} chars, {len(tokens)} tokens, {len(win.starts)} windows x {win.input_ids.shape[1]}")
-    print(f"runtime: {analyzer.model_info.engine}, precision {analyzer.model_info.precision}, weights {analyzer.config.weights}")
+    print(
+        f"demo article: {len(text)} chars, {len(tokens)} tokens, {len(win.starts)} windows x {win.input_ids.shape[1]}"
+    )
+    print(
+        f"runtime: {analyzer.model_info.engine}, precision {analyzer.model_info.precision}, weights {analyzer.config.weights}"
+    )
 
     figures: dict[str, float | str] = {}
     warm = median_ms(lambda: analyzer.analyze(text), args.runs)
     figures["warm_analyze_ms"] = warm
-    engines: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {"openvino " + analyzer.encoder.precision: analyzer.encoder}
+    engines: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+        "openvino " + analyzer.encoder.precision: analyzer.encoder
+    }
     f32 = Analyzer(precision="f32").encoder
     engines["openvino f32 (portable path)"] = f32
     baseline, note = torch_baseline(analyzer.model_dir)
     with tempfile.TemporaryDirectory() as tmp:
         engines.update(onnxruntime_candidates(baseline.model, Path(tmp)))  # type: ignore[attr-defined]
-        engine_ms = {name: median_ms(lambda e=e: e(win.input_ids, win.attention_mask), args.runs) for name, e in engines.items()}
+        engine_ms = {
+            name: median_ms(lambda e=e: e(win.input_ids, win.attention_mask), args.runs)
+            for name, e in engines.items()
+        }
     base_ms = median_ms(lambda: baseline(win.input_ids, win.attention_mask), args.runs)
 
-    print(f"\nencoder pass over the demo windows (median of {args.runs}); baseline: transformers + PyTorch fp32, {note}")
+    print(
+        f"\nencoder pass over the demo windows (median of {args.runs}); baseline: transformers + PyTorch fp32, {note}"
+    )
     print(f"  {'transformers + pytorch fp32 (baseline)':40s} {base_ms:8.1f} ms   1.00x")
     for name, ms in engine_ms.items():
         print(f"  {name:40s} {ms:8.1f} ms  {base_ms / ms:5.2f}x")
-    print(f"\nwarm analysis of the demo article (whole pipeline, median of {args.runs}): {warm:.1f} ms "
-          f"= {base_ms / warm:.2f}x the baseline's encoder pass alone")
+    print(
+        f"\nwarm analysis of the demo article (whole pipeline, median of {args.runs}): {warm:.1f} ms "
+        f"= {base_ms / warm:.2f}x the baseline's encoder pass alone"
+    )
 
     articles = sd.load_articles()[: args.articles]
     t = time.perf_counter()
@@ -142,11 +171,18 @@ def main() -> int:
         words += len(art.text.split())
     dt = time.perf_counter() - t
     figures["articles_per_s"] = len(articles) / dt
-    print(f"throughput: {len(articles)} SemEval articles ({words / len(articles):.0f} words avg) in {dt:.1f} s = "
-          f"{len(articles) / dt:.2f} articles/s")
+    print(
+        f"throughput: {len(articles)} SemEval articles ({words / len(articles):.0f} words avg) in {dt:.1f} s = "
+        f"{len(articles) / dt:.2f} articles/s"
+    )
 
     cold, rss = cold_cli(5)
-    figures.update(cold_cli_s=cold, peak_rss_mb=rss, baseline_ms=base_ms, **{f"engine_ms[{k}]": v for k, v in engine_ms.items()})
+    figures.update(
+        cold_cli_s=cold,
+        peak_rss_mb=rss,
+        baseline_ms=base_ms,
+        **{f"engine_ms[{k}]": v for k, v in engine_ms.items()},
+    )
     print(f"cold CLI (`unspin analyze demo --format json`, median of 5): {cold:.2f} s; peak RSS {rss:.0f} MB")
     size = sum(p.stat().st_size for p in analyzer.model_dir.iterdir()) / 1e6
     print(f"model files: {size:.1f} MB")

@@ -38,7 +38,11 @@ def test_segment_rejects_inverted_range() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.text(min_size=0, max_size=40), st.sampled_from(LINE_BREAKS)), max_size=20).map("".join))
+@given(
+    st.lists(st.one_of(st.text(min_size=0, max_size=40), st.sampled_from(LINE_BREAKS)), max_size=20).map(
+        "".join
+    )
+)
 def test_structure_is_offsets_into_the_text(text: str) -> None:
     doc = Document.from_text(text)
     prev_end = 0

@@ -14,17 +14,19 @@ def test_windows_cover_every_token(n: int, content: int, stride: int) -> None:
     starts = window_starts(n, content, stride)
     covered = np.zeros(n, dtype=bool)
     for s in starts:
-        assert 0 <= s and (n <= content or s + content <= n)
+        assert s >= 0 and (n <= content or s + content <= n)
         covered[s : s + content] = True
     assert covered.all()
 
 
 def test_merge_averages_overlapping_windows() -> None:
-    tokens = Tokens(np.arange(1000, 1010, dtype=np.int64), np.stack([np.arange(10), np.arange(10) + 1], axis=1))
+    tokens = Tokens(
+        np.arange(1000, 1010, dtype=np.int64), np.stack([np.arange(10), np.arange(10) + 1], axis=1)
+    )
     win = make_windows(tokens, max_len=8, stride=3)  # 6 content tokens per window
     assert win.input_ids[0, 0] == 101 and 102 in win.input_ids[0]
     logits = np.zeros((len(win.starts), win.input_ids.shape[1], 1), dtype=np.float32)
-    for i, (s, ln) in enumerate(zip(win.starts, win.lengths, strict=True)):
+    for i, (_s, ln) in enumerate(zip(win.starts, win.lengths, strict=True)):
         logits[i, 1 : ln + 1, 0] = i + 1  # window i says i+1 for all of its tokens
     merged = merge_windows(win, logits, 10)[:, 0]
     # windows cover [0,6) [3,9) [4,10): token 0 is seen by the first only, token 4 by all three

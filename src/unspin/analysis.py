@@ -57,7 +57,8 @@ class Paragraph(TextSpan):
     index: int = Field(ge=0)
     techniques: list[str] = Field(description="Techniques with at least one span in this paragraph.")
     scores: dict[str, float] = Field(
-        default_factory=dict, description="Highest token probability per technique in this paragraph (>= 0.05)."
+        default_factory=dict,
+        description="Highest token probability per technique in this paragraph (>= 0.05).",
     )
 
 
@@ -84,7 +85,9 @@ class Analysis(_Model):
     sentences: list[TextSpan]
     spans: list[TechniqueSpan] = Field(description="Technique spans, sorted by start, then end.")
     techniques: list[TechniqueSummary] = Field(description="Techniques found, most frequent first.")
-    timings_ms: dict[str, float] = Field(default_factory=dict, description="Wall time per stage, milliseconds.")
+    timings_ms: dict[str, float] = Field(
+        default_factory=dict, description="Wall time per stage, milliseconds."
+    )
 
     @model_validator(mode="after")
     def _offsets_are_sacred(self) -> Analysis:
@@ -99,7 +102,7 @@ def json_schema() -> dict[str, object]:
     """The JSON Schema of the analysis output, generated from these models (shipped as analysis.schema.json)."""
     schema = Analysis.model_json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = f"https://unspin.invalid/analysis.schema.json#{SCHEMA_VERSION}"
+    schema["$id"] = f"urn:unspin:analysis:{SCHEMA_VERSION}"
     return schema
 
 

@@ -25,6 +25,7 @@ from unspin.analysis import (
 from unspin.document import Document, Segment
 from unspin.errors import BadInput
 from unspin.model import decode
+from unspin.model.heads import Decoded, LinearHead, TechniqueDecoder
 from unspin.model.runtime import Encoder, default_model_dir, load_config
 from unspin.model.windows import load_tokenizer, make_windows, merge_windows, tokenize
 from unspin.taxonomy import TECHNIQUE_DEFINITIONS, pretty
@@ -38,11 +39,22 @@ WINDOW_BATCH = 16
 class Analyzer:
     """Load the technique model once; analyze texts with it."""
 
-    def __init__(self, model_dir: Path | str | None = None, precision: str | None = None, threads: int | None = None):
+    def __init__(
+        self, model_dir: Path | str | None = None, precision: str | None = None, threads: int | None = None
+    ):
         self.model_dir = Path(model_dir) if model_dir else default_model_dir()
         self.config = load_config(self.model_dir)
         self.tokenizer = load_tokenizer(str(self.model_dir / "tokenizer.json"))
         self.encoder = Encoder(self.model_dir, precision=precision, threads=threads)
+        head_file = self.model_dir / "paragraph_head.npz"
+        head = LinearHead.load(head_file) if head_file.exists() else None
+        self.decoder = TechniqueDecoder(
+            self.config.thresholds,
+            self.config.span_thresholds,
+            self.config.paragraph_mix if head else "tokens",
+            head,
+        )
+        self.needs_hidden = self.decoder.mix != "tokens"
         self.model_info = ModelInfo(
             name=self.config.name,
             version=self.config.version,
@@ -50,41 +62,47 @@ class Analyzer:
             precision=self.encoder.precision,
         )
 
-    def token_probs(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Encoder pass: (token offsets [n, 2], technique probabilities [n, labels])."""
+    def predict(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """One encoder pass: (token offsets [n, 2], technique probabilities [n, labels], hidden states
+        [n, hidden] when a head outside the graph needs them, else None)."""
         tokens = tokenize(self.tokenizer, text)
         k = len(self.config.labels)
         if not len(tokens):
-            return tokens.offsets, np.zeros((0, k), dtype=np.float32)
+            return tokens.offsets, np.zeros((0, k), dtype=np.float32), None
         windows = make_windows(tokens, self.config.max_len, self.config.stride)
-        logits = np.concatenate(
-            [
-                self.encoder(windows.input_ids[b : b + WINDOW_BATCH], windows.attention_mask[b : b + WINDOW_BATCH])
-                for b in range(0, len(windows.starts), WINDOW_BATCH)
-            ]
-        )
-        return tokens.offsets, decode.sigmoid(merge_windows(windows, logits, len(tokens)))
+        logits, hiddens = [], []
+        for b in range(0, len(windows.starts), WINDOW_BATCH):
+            out, hidden = self.encoder.run(
+                windows.input_ids[b : b + WINDOW_BATCH], windows.attention_mask[b : b + WINDOW_BATCH]
+            )
+            logits.append(out)
+            if hidden is not None and self.needs_hidden:
+                hiddens.append(hidden)
+        probs = decode.sigmoid(merge_windows(windows, np.concatenate(logits), len(tokens)))
+        merged = merge_windows(windows, np.concatenate(hiddens), len(tokens)) if hiddens else None
+        return tokens.offsets, probs, merged
 
     def analyze(self, text: str, title: str | None = None, source: SourceInfo | None = None) -> Analysis:
         if not text.strip():
             raise BadInput("The text is empty: there is nothing to analyze.")
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        offsets, probs = self.token_probs(text)
+        offsets, probs, hidden = self.predict(text)
         t1 = time.perf_counter()
         doc = Document.from_text(text, title, tokens=[Segment(int(s), int(e)) for s, e in offsets])
-        tok_par = decode.token_paragraph_index(offsets, [(p.start, p.end) for p in doc.paragraphs])
-        raw = decode.decode_spans(text, probs, offsets, tok_par, self.config.thresholds)
-        scores = decode.paragraph_scores(probs, tok_par, len(doc.paragraphs))
-        result = self._build(doc, raw, scores, source or SourceInfo(kind="text"))
+        decoded = self.decoder.decode(
+            text, offsets, probs, hidden, [(p.start, p.end) for p in doc.paragraphs]
+        )
+        result = self._build(doc, decoded, source or SourceInfo(kind="text"))
         t2 = time.perf_counter()
         timings["encode_ms"] = round((t1 - t0) * 1000, 2)
         timings["decode_ms"] = round((t2 - t1) * 1000, 2)
         timings["total_ms"] = round((t2 - t0) * 1000, 2)
         return result.model_copy(update={"timings_ms": timings})
 
-    def _build(self, doc: Document, raw: list[decode.RawSpan], scores: np.ndarray, source: SourceInfo) -> Analysis:
+    def _build(self, doc: Document, decoded: Decoded, source: SourceInfo) -> Analysis:
         labels = self.config.labels
+        raw, scores = decoded.spans, decoded.scores
         text = doc.text
         spans: list[TechniqueSpan] = []
         for r in raw:

@@ -32,11 +32,18 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from unspin.render import render_html, render_text, to_json
 
     source = load_source(
-        args.source, title=args.title, max_bytes=args.max_bytes, allow_private=args.allow_private, timeout=args.timeout
+        args.source,
+        title=args.title,
+        max_bytes=args.max_bytes,
+        allow_private=args.allow_private,
+        timeout=args.timeout,
     )
     analyzer = Analyzer(precision=args.precision)
     result = analyzer.analyze(source.text, title=source.title, source=source.info)
-    renderers: dict[str, Callable[[], str]] = {"json": lambda: to_json(result), "html": lambda: render_html(result)}
+    renderers: dict[str, Callable[[], str]] = {
+        "json": lambda: to_json(result),
+        "html": lambda: render_html(result),
+    }
     for out in args.output:
         fmt = _format_for(out, args.format)
         path = Path(out)
@@ -81,9 +88,17 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("analyze", help="analyze one article (file, .html, URL, or - for stdin)")
     a.add_argument("source", help="a .txt or .html file, an http(s) URL, or - for stdin")
     a.add_argument("--title", help="article title (metadata; not analyzed)")
-    a.add_argument("--format", choices=FORMATS, help="output format (default: from -o's extension, else text)")
-    a.add_argument("-o", "--output", action="append", default=[], metavar="PATH",
-                   help="write the result here; repeat for several formats (.json, .html, .txt)")
+    a.add_argument(
+        "--format", choices=FORMATS, help="output format (default: from -o's extension, else text)"
+    )
+    a.add_argument(
+        "-o",
+        "--output",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="write the result here; repeat for several formats (.json, .html, .txt)",
+    )
     a.add_argument("-q", "--quiet", action="store_true", help="with -o: do not print the terminal summary")
     a.add_argument("--max-bytes", type=int, default=1_000_000, help="largest text accepted, UTF-8 bytes")
     a.add_argument("--allow-private", action="store_true", help="allow URLs on private/loopback addresses")
@@ -95,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("task", choices=["semeval2023"])
     e.add_argument("--split", choices=["heldout", "train", "all"], default="heldout")
     e.add_argument("--data", type=Path, help="language folder of the release (default ../shared/data/.../en)")
-    e.add_argument("--tune", action="store_true", help="re-tune thresholds on this split instead of the stored ones")
+    e.add_argument(
+        "--tune", action="store_true", help="re-tune thresholds on this split instead of the stored ones"
+    )
     e.add_argument("--json", action="store_true", help="print metrics as JSON")
     e.set_defaults(func=cmd_evaluate)
 
@@ -129,11 +146,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"unspin: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT if isinstance(err, (FileNotFoundError, IsADirectoryError, ValueError)) else EXIT_INTERNAL
-    except Exception as err:  # noqa: BLE001 - last resort: one line, not a traceback
+        return (
+            EXIT_BAD_INPUT
+            if isinstance(err, (FileNotFoundError, IsADirectoryError, ValueError))
+            else EXIT_INTERNAL
+        )
+    except Exception as err:
         if args.debug:
             raise
-        print(f"unspin: internal error: {err.__class__.__name__}: {err} (rerun with --debug for details)", file=sys.stderr)
+        print(
+            f"unspin: internal error: {err.__class__.__name__}: {err} (rerun with --debug for details)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

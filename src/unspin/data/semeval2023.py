@@ -87,7 +87,9 @@ def load_articles(lang_dir: Path | None = None) -> list[Article]:
     return [arts[k] for k in sorted(arts)]
 
 
-def split_ids(ids: list[str], seed: int = SPLIT_SEED, fraction: float = HELDOUT_FRACTION) -> tuple[list[str], list[str]]:
+def split_ids(
+    ids: list[str], seed: int = SPLIT_SEED, fraction: float = HELDOUT_FRACTION
+) -> tuple[list[str], list[str]]:
     """Article-level split: (train, heldout). Deterministic for a given seed and id set."""
     ordered = sorted(ids)
     rng = random.Random(seed)

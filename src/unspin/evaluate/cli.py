@@ -25,7 +25,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     chosen = {"heldout": held, "train": train, "all": articles}[args.split]
     analyzer = Analyzer()
     labels = list(analyzer.config.labels)
-    metrics = score(chosen, analyzer.token_probs, labels, None if args.tune else analyzer.config.thresholds)
+    metrics = score(chosen, analyzer.predict, labels, None if args.tune else analyzer.decoder)
     metrics["split"] = args.split
     metrics["model_version"] = analyzer.config.version
     if args.json:
@@ -45,7 +45,11 @@ def run_evaluate(args: argparse.Namespace) -> int:
     table = Table("technique", "support", "P", "R", "F1", "threshold")
     for t, m in sorted(metrics["per_technique"].items(), key=lambda kv: -kv[1]["support"]):
         table.add_row(
-            t, str(m["support"]), f"{m['precision']:.2f}", f"{m['recall']:.2f}", f"{m['f1']:.2f}",
+            t,
+            str(m["support"]),
+            f"{m['precision']:.2f}",
+            f"{m['recall']:.2f}",
+            f"{m['f1']:.2f}",
             f"{metrics['thresholds'][t]:.3f}",
         )
     console.print(table)

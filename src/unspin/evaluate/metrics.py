@@ -28,7 +28,10 @@ def paragraph_f1(gold: np.ndarray, pred: np.ndarray) -> tuple[PRF, float, list[P
     tp = (gold & pred).sum(axis=0)
     fp = (~gold & pred).sum(axis=0)
     fn = (gold & ~pred).sum(axis=0)
-    per = [prf(float(a), float(b), float(c), int(s)) for a, b, c, s in zip(tp, fp, fn, gold.sum(axis=0), strict=True)]
+    per = [
+        prf(float(a), float(b), float(c), int(s))
+        for a, b, c, s in zip(tp, fp, fn, gold.sum(axis=0), strict=True)
+    ]
     micro = prf(float(tp.sum()), float(fp.sum()), float(fn.sum()), int(gold.sum()))
     present = [x.f1 for x in per if x.support > 0]
     macro = float(np.mean(present)) if present else 0.0

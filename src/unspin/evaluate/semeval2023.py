@@ -1,7 +1,8 @@
 """Score technique predictions on SemEval-2023 Task 3 articles, decoding exactly as the runtime does.
 
-``score`` takes any ``predict(text) -> (token offsets, probabilities)``: the runtime ``Analyzer`` for
-``unspin evaluate``, the PyTorch model during training. Paragraph labels follow from decoded spans.
+``score`` takes any ``predict(text) -> (token offsets, token probabilities, hidden states or None)``: the
+runtime ``Analyzer`` for ``unspin evaluate``, the PyTorch model during training. Without a decoder it
+tunes one: per-technique thresholds for each way of scoring paragraphs, keeping the best on micro-F1.
 """
 
 from __future__ import annotations
@@ -14,11 +15,15 @@ import numpy as np
 from unspin.data import semeval2023 as sd
 from unspin.evaluate.metrics import paragraph_f1, span_f1, tune_thresholds
 from unspin.model import decode
+from unspin.model.heads import MIXES, LinearHead, TechniqueDecoder
 
-Predict = Callable[[str], tuple[np.ndarray, np.ndarray]]
+Prediction = tuple[np.ndarray, np.ndarray, np.ndarray | None]
+Predict = Callable[[str], Prediction]
 
 
-def gold_matrix(article: sd.Article, paragraphs: Sequence[tuple[int, int, int]], labels: Sequence[str]) -> np.ndarray:
+def gold_matrix(
+    article: sd.Article, paragraphs: Sequence[tuple[int, int, int]], labels: Sequence[str]
+) -> np.ndarray:
     gold = np.zeros((len(paragraphs), len(labels)), dtype=bool)
     for p, (num, _, _) in enumerate(paragraphs):
         for t in article.paragraph_labels.get(num, ()):
@@ -27,37 +32,73 @@ def gold_matrix(article: sd.Article, paragraphs: Sequence[tuple[int, int, int]],
     return gold
 
 
+def tune_decoder(
+    cached: list[tuple[sd.Article, Prediction, list[tuple[int, int, int]]]],
+    gold: np.ndarray,
+    paragraph_head: LinearHead | None,
+    k: int,
+) -> TechniqueDecoder:
+    """Thresholds per technique for every paragraph scoring, keep the scoring with the best micro-F1."""
+    zero = np.zeros(k, dtype=np.float32)
+    best: tuple[float, TechniqueDecoder] | None = None
+    span_th: np.ndarray | None = None
+    for mix in MIXES if paragraph_head is not None else ("tokens",):
+        probe = TechniqueDecoder(zero, zero, mix, paragraph_head)
+        scores = np.concatenate(
+            [
+                probe.paragraph_scores(
+                    pred[1],
+                    pred[2],
+                    decode.token_paragraph_index(pred[0], [(s, e) for _, s, e in pars]),
+                    len(pars),
+                )
+                for _, pred, pars in cached
+            ]
+        )
+        th = tune_thresholds(scores, gold)
+        if mix == "tokens":
+            span_th = th  # token-probability scale: what spans are cut with, whatever scores paragraphs
+        f1 = paragraph_f1(gold, scores >= th[None, :])[0].f1
+        assert span_th is not None
+        cand = TechniqueDecoder(th, span_th, mix, paragraph_head)
+        if best is None or f1 > best[0]:
+            best = (f1, cand)
+    assert best is not None
+    return best[1]
+
+
+def fit_decoder(
+    articles: Sequence[sd.Article], predict: Predict, labels: Sequence[str], paragraph_head: LinearHead | None
+) -> TechniqueDecoder:
+    """Tune a decoder (paragraph scoring and thresholds) on ``articles``."""
+    cached = [(art, predict(art.text), list(sd.iter_paragraphs(art))) for art in articles]
+    gold = np.concatenate([gold_matrix(art, pars, labels) for art, _, pars in cached])
+    return tune_decoder(cached, gold, paragraph_head, len(labels))
+
+
 def score(
     articles: Sequence[sd.Article],
     predict: Predict,
     labels: Sequence[str],
-    thresholds: np.ndarray | None = None,
+    decoder: TechniqueDecoder | None = None,
+    paragraph_head: LinearHead | None = None,
 ) -> dict[str, Any]:
-    """Metrics over ``articles``; tunes per-label thresholds on them when ``thresholds`` is None."""
+    """Metrics over ``articles``; tunes a decoder on them when ``decoder`` is None."""
     k = len(labels)
     cached = []
-    all_scores, all_gold = [], []
+    golds = []
     for art in articles:
-        offsets, probs = predict(art.text)
         pars = list(sd.iter_paragraphs(art))
-        tok_par = decode.token_paragraph_index(offsets, [(s, e) for _, s, e in pars])
-        all_scores.append(decode.paragraph_scores(probs, tok_par, len(pars)))
-        all_gold.append(gold_matrix(art, pars, labels))
-        cached.append((art, offsets, probs, tok_par, pars))
-    scores_m = np.concatenate(all_scores) if all_scores else np.zeros((0, k), dtype=np.float32)
-    gold_m = np.concatenate(all_gold) if all_gold else np.zeros((0, k), dtype=bool)
-    if thresholds is None:
-        thresholds = tune_thresholds(scores_m, gold_m)
+        cached.append((art, predict(art.text), pars))
+        golds.append(gold_matrix(art, pars, labels))
+    gold_m = np.concatenate(golds) if golds else np.zeros((0, k), dtype=bool)
+    if decoder is None:
+        decoder = tune_decoder(cached, gold_m, paragraph_head, k)
     pred_rows, gold_spans, pred_spans = [], [], []
-    for art, offsets, probs, tok_par, pars in cached:
-        spans = decode.decode_spans(art.text, probs, offsets, tok_par, thresholds)
-        rows = np.zeros((len(pars), k), dtype=bool)
-        for sp in spans:
-            for p, (_, s, e) in enumerate(pars):
-                if sp.start < e and sp.end > s:
-                    rows[p, sp.label] = True
-        pred_rows.append(rows)
-        pred_spans += [(art.id, sp.start, sp.end, labels[sp.label]) for sp in spans]
+    for art, (offsets, probs, hidden), pars in cached:
+        out = decoder.decode(art.text, offsets, probs, hidden, [(s, e) for _, s, e in pars])
+        pred_rows.append(out.labels)
+        pred_spans += [(art.id, sp.start, sp.end, labels[sp.label]) for sp in out.spans]
         gold_spans += [(art.id, g.start, g.end, g.technique) for g in art.spans]
     pred_m = np.concatenate(pred_rows) if pred_rows else np.zeros((0, k), dtype=bool)
     micro, macro, per = paragraph_f1(gold_m, pred_m)
@@ -74,7 +115,9 @@ def score(
             t: {"f1": x.f1, "precision": x.precision, "recall": x.recall, "support": x.support}
             for t, x in zip(labels, per, strict=True)
         },
-        "thresholds": {t: float(v) for t, v in zip(labels, thresholds, strict=True)},
+        "mix": decoder.mix,
+        "thresholds": {t: float(v) for t, v in zip(labels, decoder.thresholds, strict=True)},
+        "span_thresholds": {t: float(v) for t, v in zip(labels, decoder.span_thresholds, strict=True)},
         "n_articles": len(articles),
         "n_paragraphs": int(gold_m.shape[0]),
     }

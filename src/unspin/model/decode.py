@@ -70,7 +70,7 @@ def decode_spans(
 ) -> list[RawSpan]:
     """Runs of tokens at or above each label's threshold, within one paragraph, as word-aligned spans."""
     spans: list[RawSpan] = []
-    n, k = probs.shape
+    _n, k = probs.shape
     for label in range(k):
         active = np.flatnonzero(probs[:, label] >= thresholds[label])
         if active.size == 0:
@@ -93,3 +93,67 @@ def _make_span(text: str, probs: np.ndarray, offsets: np.ndarray, label: int, ru
     start, end = _expand_to_word(text, int(offsets[first, 0]), int(offsets[last, 1]))
     conf = float(probs[first : last + 1, label].mean())
     return RawSpan(label, start, end, conf)
+
+
+def paragraph_pool(hidden: np.ndarray, tok_par: np.ndarray, n_paragraphs: int) -> np.ndarray:
+    """[mean, max] of token hidden states per paragraph -> [n_paragraphs, 2 * hidden] (zeros if no token)."""
+    h = hidden.shape[1]
+    out = np.zeros((n_paragraphs, 2 * h), dtype=np.float32)
+    for p in range(n_paragraphs):
+        sel = tok_par == p
+        if sel.any():
+            out[p, :h] = hidden[sel].mean(axis=0)
+            out[p, h:] = hidden[sel].max(axis=0)
+    return out
+
+
+def combine_paragraph_scores(token_max: np.ndarray, head: np.ndarray | None, mix: str) -> np.ndarray:
+    """Paragraph score per technique: from the token head ('tokens'), the paragraph head ('head'), or their mean."""
+    if head is None or mix == "tokens":
+        return token_max
+    if mix == "head":
+        return head
+    mean: np.ndarray = (token_max + head) / 2
+    return mean
+
+
+def consistent_spans(
+    text: str,
+    spans: list[RawSpan],
+    labels: np.ndarray,
+    probs: np.ndarray,
+    offsets: np.ndarray,
+    tok_par: np.ndarray,
+) -> list[RawSpan]:
+    """Make spans and paragraph labels agree: drop spans of techniques their paragraph is not labelled
+    with, and give each labelled paragraph without a span of that technique its most probable phrase."""
+    kept = [
+        s
+        for s in spans
+        if _par_of(s, offsets, tok_par) is not None and labels[_par_of(s, offsets, tok_par), s.label]
+    ]
+    have = {(_par_of(s, offsets, tok_par), s.label) for s in kept}
+    for p, t in zip(*np.nonzero(labels), strict=True):
+        if (p, t) in have:
+            continue
+        idx = np.flatnonzero(tok_par == p)
+        if idx.size == 0:
+            continue
+        peak = int(idx[np.argmax(probs[idx, t])])
+        floor = 0.5 * probs[peak, t]
+        lo = hi = peak
+        while lo - 1 >= idx[0] and probs[lo - 1, t] >= floor:
+            lo -= 1
+        while hi + 1 <= idx[-1] and probs[hi + 1, t] >= floor:
+            hi += 1
+        kept.append(_make_span(text, probs, offsets, int(t), list(range(lo, hi + 1))))
+    kept.sort(key=lambda s: (s.start, s.end, s.label))
+    return kept
+
+
+def _par_of(span: RawSpan, offsets: np.ndarray, tok_par: np.ndarray) -> int | None:
+    i = int(np.searchsorted(offsets[:, 0], span.start, side="right")) - 1
+    i = max(i, 0)
+    if i >= len(tok_par) or tok_par[i] < 0:
+        return None
+    return int(tok_par[i])

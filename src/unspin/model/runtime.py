@@ -23,7 +23,9 @@ class ModelConfig:
     name: str
     version: str
     labels: tuple[str, ...]
-    thresholds: np.ndarray
+    thresholds: np.ndarray  # on paragraph scores
+    span_thresholds: np.ndarray  # on token probabilities
+    paragraph_mix: str  # how paragraphs are scored: tokens | head | mean (see model/heads.py)
     max_len: int
     stride: int
     weights: str
@@ -36,6 +38,23 @@ def default_model_dir() -> Path:
     return Path(str(resources.files("unspin") / "assets" / ASSETS))
 
 
+def compile_cache_dir() -> Path | None:
+    """Where OpenVINO keeps compiled blobs, so later runs skip compilation (a faster cold start).
+
+    ``$UNSPIN_CACHE_DIR``, else ``$XDG_CACHE_HOME/unspin/openvino`` (``~/.cache/...``); an empty
+    ``UNSPIN_CACHE_DIR`` or an unwritable location disables it.
+    """
+    env = os.environ.get("UNSPIN_CACHE_DIR")
+    if env == "":
+        return None
+    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "unspin" / "openvino"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return base if os.access(base, os.W_OK) else None
+
+
 def load_config(model_dir: Path) -> ModelConfig:
     raw = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
     return ModelConfig(
@@ -43,6 +62,8 @@ def load_config(model_dir: Path) -> ModelConfig:
         version=raw["version"],
         labels=tuple(raw["labels"]),
         thresholds=np.asarray(raw["thresholds"], dtype=np.float32),
+        span_thresholds=np.asarray(raw.get("span_thresholds", raw["thresholds"]), dtype=np.float32),
+        paragraph_mix=raw.get("paragraph_mix", "tokens"),
         max_len=int(raw["max_len"]),
         stride=int(raw["stride"]),
         weights=raw.get("weights", "fp16"),
@@ -67,9 +88,9 @@ class Encoder:
             raise ValueError(f"unknown precision {precision!r}: use auto, bf16 or f32")
         if threads:
             props["INFERENCE_NUM_THREADS"] = threads
-        cache = os.environ.get("UNSPIN_CACHE_DIR")
-        if cache:
-            props["CACHE_DIR"] = cache
+        cache = compile_cache_dir()
+        if cache is not None:
+            props["CACHE_DIR"] = str(cache)
         self.model = core.read_model(str(model_dir / "model.xml"))
         self.compiled = core.compile_model(self.model, "CPU", props)
         self.request = self.compiled.create_infer_request()
@@ -77,6 +98,14 @@ class Encoder:
         self.engine = f"openvino {ov.__version__.split('-')[0]} CPU"
 
     def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
-        """Logits [windows, length, labels] as float32."""
+        """Token logits [windows, length, labels] as float32."""
+        return self.run(input_ids, attention_mask)[0]
+
+    def run(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """(token logits [w, L, labels], hidden states [w, L, hidden] or None for a graph without them)."""
         result = self.request.infer({"input_ids": input_ids, "attention_mask": attention_mask})
-        return np.asarray(result[self.compiled.output(0)], dtype=np.float32)
+        logits = np.asarray(result[self.compiled.output(0)], dtype=np.float32)
+        hidden = None
+        if len(self.compiled.outputs) > 1:
+            hidden = np.asarray(result[self.compiled.output(1)], dtype=np.float32)
+        return logits, hidden

@@ -24,12 +24,16 @@ from unspin.train.common import base_model_dir, log
 from unspin.train.techniques import MAX_LEN, TechniqueTagger
 
 
-def load_tagger(checkpoint: Path) -> TechniqueTagger:
+def load_tagger(checkpoint: Path) -> tuple[TechniqueTagger, bool]:
+    """The trained model, and whether its checkpoint has a trained paragraph head."""
     base = base_model_dir()
     encoder = AutoModel.from_config(AutoConfig.from_pretrained(str(base)))
     model = TechniqueTagger(encoder, len(TECHNIQUES))
-    model.load_state_dict(torch.load(checkpoint / "model.pt", map_location="cpu"))
-    return model.eval()
+    state = torch.load(checkpoint / "model.pt", map_location="cpu")
+    missing = model.load_state_dict(state, strict=False).missing_keys
+    if any(not k.startswith("paragraph_head.") for k in missing):
+        raise SystemExit(f"checkpoint {checkpoint} does not match the model: missing {missing}")
+    return model.eval(), not missing
 
 
 def to_openvino(model: torch.nn.Module) -> ov.Model:
@@ -41,42 +45,85 @@ def to_openvino(model: torch.nn.Module) -> ov.Model:
             input=[("input_ids", [-1, -1], ov.Type.i64), ("attention_mask", [-1, -1], ov.Type.i64)],
         )
     ov_model.outputs[0].get_tensor().set_names({"logits"})
+    ov_model.outputs[1].get_tensor().set_names({"hidden"})
     return ov_model
 
 
 def compress_int8(ov_model: ov.Model) -> ov.Model:
+    """int8 weights, bf16/f32 compute: half the size of fp16, same arithmetic."""
     import nncf
 
     return nncf.compress_weights(ov_model, mode=nncf.CompressWeightsMode.INT8_ASYM)
+
+
+def quantize_int8(ov_model: ov.Model, n_windows: int = 300) -> ov.Model:
+    """Full int8 (weights and activations), calibrated on training windows: int8 AMX/VNNI compute."""
+    import nncf
+    import numpy as np
+
+    from unspin.data import semeval2023 as sd
+    from unspin.model.windows import load_tokenizer, make_windows, tokenize
+
+    tok = load_tokenizer(str(base_model_dir() / "tokenizer.json"))
+    train, _ = sd.split(sd.load_articles())
+    samples = []
+    for art in train:
+        win = make_windows(tokenize(tok, art.text), MAX_LEN, 192)
+        samples += [
+            {"input_ids": win.input_ids[i : i + 1], "attention_mask": win.attention_mask[i : i + 1]}
+            for i in range(len(win.starts))
+        ]
+        if len(samples) >= n_windows:
+            break
+    rng = np.random.default_rng(0)
+    rng.shuffle(samples)  # type: ignore[arg-type]
+    return nncf.quantize(
+        ov_model, nncf.Dataset(samples), model_type=nncf.ModelType.TRANSFORMER, subset_size=len(samples)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--checkpoint", type=Path, default=Path("build/techniques"))
     ap.add_argument("--out", type=Path, default=Path("src/unspin/assets/techniques"))
-    ap.add_argument("--weights", choices=["fp16", "fp32", "int8"], default="fp16")
+    ap.add_argument("--weights", choices=["fp16", "fp32", "int8", "int8-ptq"], default="fp16")
     args = ap.parse_args(argv)
 
     metrics = json.loads((args.checkpoint / "metrics.json").read_text())
-    model = load_tagger(args.checkpoint)
+    model, has_paragraph_head = load_tagger(args.checkpoint)
     ov_model = to_openvino(model)
     if args.weights == "int8":
         ov_model = compress_int8(ov_model)
+    elif args.weights == "int8-ptq":
+        ov_model = quantize_int8(ov_model)
     args.out.mkdir(parents=True, exist_ok=True)
     ov.save_model(ov_model, str(args.out / "model.xml"), compress_to_fp16=args.weights == "fp16")
     shutil.copy(base_model_dir() / "tokenizer.json", args.out / "tokenizer.json")
+    mix = metrics.get("mix", "tokens")
+    head_file = args.out / "paragraph_head.npz"
+    if has_paragraph_head and mix != "tokens":
+        model.export_paragraph_head().save(head_file)
+    else:
+        head_file.unlink(missing_ok=True)
+        mix = "tokens"
     config = {
         "name": "unspin-techniques",
         "version": metrics.get("version", "0.1.0"),
         "labels": list(TECHNIQUES),
         "thresholds": [metrics["thresholds"][t] for t in TECHNIQUES],
+        "span_thresholds": [metrics.get("span_thresholds", metrics["thresholds"])[t] for t in TECHNIQUES],
+        "paragraph_mix": mix,
         "max_len": MAX_LEN,
         "stride": metrics["config"]["infer_stride"],
         "weights": args.weights,
     }
     (args.out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    log("exported", out=str(args.out), weights=args.weights,
-        mb=round(sum(p.stat().st_size for p in args.out.iterdir()) / 1e6, 1))
+    log(
+        "exported",
+        out=str(args.out),
+        weights=args.weights,
+        mb=round(sum(p.stat().st_size for p in args.out.iterdir()) / 1e6, 1),
+    )
     return 0
 
 

@@ -1,10 +1,11 @@
-"""Train the technique tagger: MiniLM-L6 + a multi-label token head over the 23 SemEval-2023 techniques.
+"""Train the technique tagger: MiniLM-L6 + a multi-label token head + a paragraph head, 23 techniques.
 
 Usage: python -m unspin.train.techniques --out build/techniques [--epochs 4] [--smoke]
 
 Articles are tokenized whole and cut into overlapping 256-token windows (the same windows the runtime uses);
-each token is labelled with every technique whose gold span it overlaps. After each epoch the held-out
-articles are decoded exactly as at run time, per-technique thresholds are tuned on paragraph F1, and the
+each token is labelled with every technique whose gold span it overlaps, and each paragraph piece inside a
+window with every technique of the gold spans it overlaps. Both heads read the same hidden states. After each
+epoch the held-out articles are decoded exactly as at run time, per-technique thresholds are tuned, and the
 best epoch is kept.
 """
 
@@ -14,7 +15,9 @@ import argparse
 import json
 import math
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -24,6 +27,7 @@ from transformers import AutoModel
 from unspin.data import semeval2023 as sd
 from unspin.evaluate.semeval2023 import score
 from unspin.model import decode
+from unspin.model.heads import LinearHead
 from unspin.model.windows import Tokens, load_tokenizer, make_windows, merge_windows, tokenize
 from unspin.taxonomy import TECHNIQUES
 from unspin.train.common import base_model_dir, log, seed_everything
@@ -35,17 +39,46 @@ INFER_STRIDE = 192
 
 
 class TechniqueTagger(nn.Module):
-    """Encoder + token head. ``forward`` returns logits [batch, length, techniques]."""
+    """Encoder + token head (+ paragraph head over [mean, max]-pooled paragraph states).
+
+    ``forward`` returns (token logits [batch, length, techniques], hidden states [batch, length, hidden]):
+    the exported graph has exactly these two outputs; the paragraph head runs outside it (numpy).
+    """
 
     def __init__(self, encoder: nn.Module, n_labels: int, dropout: float = 0.1) -> None:
         super().__init__()
         self.encoder = encoder
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(encoder.config.hidden_size, n_labels)
+        hidden = encoder.config.hidden_size
+        self.head = nn.Linear(hidden, n_labels)
+        self.paragraph_head = nn.Linear(2 * hidden, n_labels)
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        return self.head(self.dropout(hidden))
+        return self.head(self.dropout(hidden)), hidden
+
+    def paragraph_logits(self, hidden: torch.Tensor, pieces: list[tuple[int, int, int]]) -> torch.Tensor:
+        """Logits for paragraph pieces (window, first token, end token) of a batch."""
+        pooled = torch.stack(
+            [torch.cat([hidden[w, s:e].mean(0), hidden[w, s:e].max(0).values]) for w, s, e in pieces]
+        )
+        return self.paragraph_head(self.dropout(pooled))
+
+    def export_paragraph_head(self) -> LinearHead:
+        w = self.paragraph_head.weight.detach().float().numpy().T.copy()
+        return LinearHead(w, self.paragraph_head.bias.detach().float().numpy().copy())
+
+
+@dataclass
+class TrainSet:
+    ids: np.ndarray  # [n, L]
+    masks: np.ndarray  # [n, L]
+    labels: np.ndarray  # [n, L, K]; -1 where ignored (CLS/SEP/PAD)
+    pieces: list[
+        list[tuple[int, int, np.ndarray]]
+    ]  # per window: (first, end, label vector) in window positions
 
 
 def token_labels(article: sd.Article, tokens: Tokens) -> np.ndarray:
@@ -61,49 +94,77 @@ def token_labels(article: sd.Article, tokens: Tokens) -> np.ndarray:
     return y
 
 
-def build_train_windows(articles: list[sd.Article], tokenizer_path: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def build_train_set(articles: list[sd.Article], tokenizer_path: str) -> TrainSet:
     tok = load_tokenizer(tokenizer_path)
-    ids, masks, labels = [], [], []
+    ids, masks, labels, pieces = [], [], [], []
     for art in articles:
         tokens = tokenize(tok, art.text)
         if not len(tokens):
             continue
         y = token_labels(art, tokens)
+        tok_par = decode.token_paragraph_index(
+            tokens.offsets, [(s, e) for _, s, e in sd.iter_paragraphs(art)]
+        )
         win = make_windows(tokens, MAX_LEN, TRAIN_STRIDE, pad_to=MAX_LEN)
         for i, (s, ln) in enumerate(zip(win.starts, win.lengths, strict=True)):
-            lab = np.full((MAX_LEN, len(TECHNIQUES)), -1.0, dtype=np.float32)  # -1: ignored (CLS/SEP/PAD)
+            lab = np.full((MAX_LEN, len(TECHNIQUES)), -1.0, dtype=np.float32)
             lab[1 : ln + 1] = y[s : s + ln]
             ids.append(win.input_ids[i])
             masks.append(win.attention_mask[i])
             labels.append(lab)
-    return np.stack(ids), np.stack(masks), np.stack(labels)
+            # Paragraph pieces in this window; a piece's labels are the techniques its tokens carry.
+            win_pieces = []
+            par = tok_par[s : s + ln]
+            for p in np.unique(par[par >= 0]):
+                where = np.flatnonzero(par == p)
+                first, last = int(where[0]), int(where[-1])
+                win_pieces.append((first + 1, last + 2, y[s + first : s + last + 1].max(axis=0)))
+            pieces.append(win_pieces)
+    return TrainSet(np.stack(ids), np.stack(masks), np.stack(labels), pieces)
 
 
 @torch.no_grad()
-def predict_article(model: nn.Module, tok: object, text: str, batch: int = 16) -> tuple[Tokens, np.ndarray]:
-    tokens = tokenize(tok, text)  # type: ignore[arg-type]
+def predict_article(
+    model: TechniqueTagger, tok: Any, text: str, batch: int = 16
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(offsets, token probabilities, merged hidden states), windows as at run time."""
+    tokens = tokenize(tok, text)
+    k = len(TECHNIQUES)
     if not len(tokens):
-        return tokens, np.zeros((0, len(TECHNIQUES)), dtype=np.float32)
+        return tokens.offsets, np.zeros((0, k), np.float32), np.zeros((0, model.head.in_features), np.float32)
     win = make_windows(tokens, MAX_LEN, INFER_STRIDE)
-    outs = []
+    logits_out, hidden_out = [], []
     for b in range(0, len(win.starts), batch):
+        x, m = (
+            torch.from_numpy(win.input_ids[b : b + batch]),
+            torch.from_numpy(win.attention_mask[b : b + batch]),
+        )
         with torch.autocast("cpu", dtype=torch.bfloat16):
-            logits = model(torch.from_numpy(win.input_ids[b : b + batch]), torch.from_numpy(win.attention_mask[b : b + batch]))
-        outs.append(logits.float().numpy())
-    merged = merge_windows(win, np.concatenate(outs), len(tokens))
-    return tokens, decode.sigmoid(merged)
+            logits, hidden = model(x, m)
+        logits_out.append(logits.float().numpy())
+        hidden_out.append(hidden.float().numpy())
+    probs = decode.sigmoid(merge_windows(win, np.concatenate(logits_out), len(tokens)))
+    hidden = merge_windows(win, np.concatenate(hidden_out), len(tokens))
+    return tokens.offsets, probs, hidden
 
 
-def evaluate_heldout(model: nn.Module, tokenizer_path: str, articles: list[sd.Article]) -> dict:
-    """Decode held-out articles as the runtime does, tune thresholds, report metrics."""
+def evaluate_heldout(
+    model: TechniqueTagger, tokenizer_path: str, articles: list[sd.Article]
+) -> dict[str, Any]:
+    """Decode held-out articles as the runtime does, tune the decoder, report metrics."""
     model.eval()
     tok = load_tokenizer(tokenizer_path)
+    return score(
+        articles,
+        lambda text: predict_article(model, tok, text),
+        list(TECHNIQUES),
+        paragraph_head=model.export_paragraph_head(),
+    )
 
-    def predict(text: str) -> tuple[np.ndarray, np.ndarray]:
-        tokens, probs = predict_article(model, tok, text)
-        return tokens.offsets, probs
 
-    return score(articles, predict, list(TECHNIQUES))
+def positive_weight(pos: np.ndarray, neg: np.ndarray) -> torch.Tensor:
+    # Rare techniques get more weight per positive, capped so they cannot swamp the loss.
+    return torch.tensor(np.clip(np.sqrt(neg / np.maximum(pos, 1)), 1.0, 10.0), dtype=torch.float32)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=6e-5)
     ap.add_argument("--head-lr", type=float, default=1e-3)
+    ap.add_argument("--paragraph-weight", type=float, default=1.0, help="weight of the paragraph loss")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: no limit)")
     ap.add_argument("--smoke", action="store_true", help="a few articles, a few steps: checks the code runs")
     ap.add_argument("--threads", type=int, default=0)
@@ -131,43 +193,46 @@ def main(argv: list[str] | None = None) -> int:
         args.epochs, args.max_steps = 1, args.max_steps or 2
     log("data", train_articles=len(train_arts), heldout_articles=len(held_arts))
 
-    ids, masks, labels = build_train_windows(train_arts, tokenizer_path)
-    log("windows", n=len(ids))
-    pos = (labels == 1).sum(axis=(0, 1))
-    neg = (labels == 0).sum(axis=(0, 1))
-    # Rare techniques get more weight per positive token, capped so they cannot swamp the loss.
-    pos_weight = torch.tensor(np.clip(np.sqrt(neg / np.maximum(pos, 1)), 1.0, 10.0), dtype=torch.float32)
+    data = build_train_set(train_arts, tokenizer_path)
+    log("windows", n=len(data.ids), pieces=sum(len(p) for p in data.pieces))
+    tok_pw = positive_weight((data.labels == 1).sum(axis=(0, 1)), (data.labels == 0).sum(axis=(0, 1)))
+    piece_y = np.stack([y for ps in data.pieces for _, _, y in ps])
+    par_pw = positive_weight(piece_y.sum(0), (1 - piece_y).sum(0))
 
-    encoder = AutoModel.from_pretrained(str(base))
-    model = TechniqueTagger(encoder, len(TECHNIQUES))
-    params = [
-        {"params": model.encoder.parameters(), "lr": args.lr},
-        {"params": model.head.parameters(), "lr": args.head_lr},
-    ]
-    opt = torch.optim.AdamW(params, weight_decay=0.01)
-    steps_per_epoch = math.ceil(len(ids) / args.batch)
-    total = steps_per_epoch * args.epochs if not args.max_steps else min(args.max_steps, steps_per_epoch * args.epochs)
+    model = TechniqueTagger(AutoModel.from_pretrained(str(base)), len(TECHNIQUES))
+    heads = list(model.head.parameters()) + list(model.paragraph_head.parameters())
+    opt = torch.optim.AdamW(
+        [{"params": model.encoder.parameters(), "lr": args.lr}, {"params": heads, "lr": args.head_lr}],
+        weight_decay=0.01,
+    )
+    steps_per_epoch = math.ceil(len(data.ids) / args.batch)
+    total = steps_per_epoch * args.epochs
+    if args.max_steps:
+        total = min(total, args.max_steps)
     warmup = max(1, int(0.06 * total))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (total - s) / max(1, total - warmup))
     )
-    loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight, reduction="none")
+    tok_loss = nn.BCEWithLogitsLoss(pos_weight=tok_pw, reduction="none")
+    par_loss = nn.BCEWithLogitsLoss(pos_weight=par_pw)
     rng = np.random.default_rng(SEED)
-    best: dict | None = None
-    step = 0
-    history = []
+    best: dict[str, Any] | None = None
+    step, history, running = 0, [], 0.0
     for epoch in range(args.epochs):
         model.train()
-        order = rng.permutation(len(ids))
+        order = rng.permutation(len(data.ids))
         t0 = time.time()
-        running = 0.0
         for b in range(0, len(order), args.batch):
             sel = order[b : b + args.batch]
-            x, m, y = (torch.from_numpy(a[sel]) for a in (ids, masks, labels))
+            x, m, y = (torch.from_numpy(a[sel]) for a in (data.ids, data.masks, data.labels))
+            pieces = [(w, s, e) for w, i in enumerate(sel) for s, e, _ in data.pieces[i]]
+            py = torch.from_numpy(np.stack([lab for i in sel for _, _, lab in data.pieces[i]]))
             with torch.autocast("cpu", dtype=torch.bfloat16):
-                logits = model(x, m)
+                logits, hidden = model(x, m)
+                plogits = model.paragraph_logits(hidden, pieces)
             valid = (y >= 0).float()
-            loss = (loss_fn(logits.float(), y.clamp(min=0)) * valid).sum() / valid.sum().clamp(min=1)
+            loss = (tok_loss(logits.float(), y.clamp(min=0)) * valid).sum() / valid.sum().clamp(min=1)
+            loss = loss + args.paragraph_weight * par_loss(plogits.float(), py)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -176,13 +241,21 @@ def main(argv: list[str] | None = None) -> int:
             step += 1
             running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
             if step % 20 == 0:
-                log("step", epoch=epoch, step=step, of=total, loss=round(running, 4), s_per_step=round((time.time() - t0) / (b // args.batch + 1), 2))
+                per_step = (time.time() - t0) / (b // args.batch + 1)
+                log(
+                    "step",
+                    epoch=epoch,
+                    step=step,
+                    of=total,
+                    loss=round(running, 4),
+                    s_per_step=round(per_step, 2),
+                )
             if args.max_steps and step >= args.max_steps:
                 break
         metrics = evaluate_heldout(model, tokenizer_path, held_arts)
         summary = {k: round(v, 4) for k, v in metrics.items() if isinstance(v, float)}
-        log("heldout", epoch=epoch, **summary)
-        history.append({"epoch": epoch, **summary})
+        log("heldout", epoch=epoch, mix=metrics["mix"], **summary)
+        history.append({"epoch": epoch, "mix": metrics["mix"], **summary})
         if best is None or metrics["paragraph_micro_f1"] > best["paragraph_micro_f1"]:
             best = {**metrics, "epoch": epoch}
             torch.save(model.state_dict(), args.out / "model.pt")
@@ -191,10 +264,19 @@ def main(argv: list[str] | None = None) -> int:
     assert best is not None
     best["history"] = history
     best["config"] = {
-        "seed": SEED, "max_len": MAX_LEN, "train_stride": TRAIN_STRIDE, "infer_stride": INFER_STRIDE,
-        "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "head_lr": args.head_lr,
-        "split_seed": sd.SPLIT_SEED, "heldout_fraction": sd.HELDOUT_FRACTION,
-        "train_articles": len(train_arts), "heldout_articles": len(held_arts),
+        "seed": SEED,
+        "max_len": MAX_LEN,
+        "train_stride": TRAIN_STRIDE,
+        "infer_stride": INFER_STRIDE,
+        "epochs": args.epochs,
+        "batch": args.batch,
+        "lr": args.lr,
+        "head_lr": args.head_lr,
+        "paragraph_weight": args.paragraph_weight,
+        "split_seed": sd.SPLIT_SEED,
+        "heldout_fraction": sd.HELDOUT_FRACTION,
+        "train_articles": len(train_arts),
+        "heldout_articles": len(held_arts),
         "heldout_ids": [a.id for a in held_arts],
     }
     (args.out / "metrics.json").write_text(json.dumps(best, indent=2))
