@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from test_ingest_html import ARTICLE, PARAGRAPHS
 from unspin.errors import BadInput, NetworkError, Refused
+from unspin.ingest import addresses as addresses_mod
 from unspin.ingest import check_url, fetch_url, load_source
 from unspin.ingest import url as url_mod
 
@@ -188,7 +189,7 @@ def fake_public_dns(monkeypatch: pytest.MonkeyPatch, server: Server) -> list[str
             return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC_IP, port))]
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
-    def open_stream(ip: url_mod.IPAddress, port: int, timeout: float | None) -> httpcore.NetworkStream:
+    def open_stream(ip: addresses_mod.IPAddress, port: int, timeout: float | None) -> httpcore.NetworkStream:
         connected.append(str(ip))
         if str(ip) == PUBLIC_IP:
             ip = ipaddress.IPv4Address("127.0.0.1")
@@ -338,18 +339,18 @@ def test_slow_dns_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_numeric_hosts_parse_like_inet_aton(value: int) -> None:
     ip = ipaddress.IPv4Address(value)
     a, b, c, d = ip.packed
-    assert url_mod._numeric_ipv4(str(value)) == ip
-    assert url_mod._numeric_ipv4(hex(value)) == ip
-    assert url_mod._numeric_ipv4(f"{a}.{(b << 16) | (c << 8) | d}") == ip
-    assert url_mod._numeric_ipv4(f"0{a:o}.0x{b:x}.{c}.{d}") == ip
+    assert addresses_mod._numeric_ipv4(str(value)) == ip
+    assert addresses_mod._numeric_ipv4(hex(value)) == ip
+    assert addresses_mod._numeric_ipv4(f"{a}.{(b << 16) | (c << 8) | d}") == ip
+    assert addresses_mod._numeric_ipv4(f"0{a:o}.0x{b:x}.{c}.{d}") == ip
 
 
 @given(st.integers(min_value=0, max_value=2**32 - 1))
 def test_ipv6_wrappers_are_judged_by_their_ipv4_host(value: int) -> None:
     v4 = ipaddress.IPv4Address(value)
-    public = url_mod._forbidden_reason(v4) is None
+    public = addresses_mod._forbidden_reason(v4) is None
     for wrapped in (f"::ffff:{v4}", f"64:ff9b::{v4}", f"2002:{value >> 16:x}:{value & 0xFFFF:x}::1"):
-        assert (url_mod._forbidden_reason(ipaddress.IPv6Address(wrapped)) is None) == public, wrapped
+        assert (addresses_mod._forbidden_reason(ipaddress.IPv6Address(wrapped)) is None) == public, wrapped
 
 
 # --- Real fetches from the local server ---------------------------------------------------------------

@@ -105,10 +105,7 @@ class Analyzer:
         raw, scores = decoded.spans, decoded.scores
         text = doc.text
         spans: list[TechniqueSpan] = []
-        for r in raw:
-            par = doc.paragraph_of(r.start)
-            if par is None:  # a token outside every paragraph (cannot happen for non-blank text); skip it
-                continue
+        for r in raw:  # decoded inside doc.paragraphs, so r.paragraph indexes them
             spans.append(
                 TechniqueSpan(
                     start=r.start,
@@ -116,7 +113,7 @@ class Analyzer:
                     text=text[r.start : r.end],
                     technique=labels[r.label],
                     confidence=round(min(1.0, max(0.0, r.confidence)), 4),
-                    paragraph=par,
+                    paragraph=r.paragraph,
                 )
             )
         per_par: dict[int, set[str]] = {}

@@ -22,6 +22,7 @@ class RawSpan:
     start: int
     end: int
     confidence: float
+    paragraph: int  # index of the paragraph of its first token (-1: none)
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -81,18 +82,38 @@ def decode_spans(
             if t - run[-1] <= MAX_GAP + 1 and tok_par[t] == tok_par[run[-1]] and tok_par[t] >= 0:
                 run.append(t)
                 continue
-            spans.append(_make_span(text, probs, offsets, label, run))
+            spans.append(_make_span(text, probs, offsets, tok_par, label, run))
             run = [t]
-        spans.append(_make_span(text, probs, offsets, label, run))
+        spans.append(_make_span(text, probs, offsets, tok_par, label, run))
     spans.sort(key=lambda s: (s.start, s.end, s.label))
     return spans
 
 
-def _make_span(text: str, probs: np.ndarray, offsets: np.ndarray, label: int, run: list[int]) -> RawSpan:
+def _make_span(
+    text: str, probs: np.ndarray, offsets: np.ndarray, tok_par: np.ndarray, label: int, run: list[int]
+) -> RawSpan:
     first, last = run[0], run[-1]
     start, end = _expand_to_word(text, int(offsets[first, 0]), int(offsets[last, 1]))
     conf = float(probs[first : last + 1, label].mean())
-    return RawSpan(label, start, end, conf)
+    return RawSpan(label, start, end, conf, int(tok_par[first]))
+
+
+def clip_to_paragraphs(text: str, spans: list[RawSpan], paragraphs: Sequence[tuple[int, int]]) -> list[RawSpan]:
+    """Keep each span inside its paragraph: one word piece can straddle a separator the tokenizer drops
+    (a control character between two digits is one piece '00'), and a span must never cross paragraphs."""
+    out = []
+    for s in spans:
+        if not 0 <= s.paragraph < len(paragraphs):
+            continue
+        lo, hi = paragraphs[s.paragraph]
+        start, end = max(s.start, lo), min(s.end, hi)
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append(RawSpan(s.label, start, end, s.confidence, s.paragraph))
+    return out
 
 
 def paragraph_pool(hidden: np.ndarray, tok_par: np.ndarray, n_paragraphs: int) -> np.ndarray:
@@ -127,12 +148,8 @@ def consistent_spans(
 ) -> list[RawSpan]:
     """Make spans and paragraph labels agree: drop spans of techniques their paragraph is not labelled
     with, and give each labelled paragraph without a span of that technique its most probable phrase."""
-    kept = [
-        s
-        for s in spans
-        if _par_of(s, offsets, tok_par) is not None and labels[_par_of(s, offsets, tok_par), s.label]
-    ]
-    have = {(_par_of(s, offsets, tok_par), s.label) for s in kept}
+    kept = [s for s in spans if s.paragraph >= 0 and labels[s.paragraph, s.label]]
+    have = {(s.paragraph, s.label) for s in kept}
     for p, t in zip(*np.nonzero(labels), strict=True):
         if (p, t) in have:
             continue
@@ -146,14 +163,6 @@ def consistent_spans(
             lo -= 1
         while hi + 1 <= idx[-1] and probs[hi + 1, t] >= floor:
             hi += 1
-        kept.append(_make_span(text, probs, offsets, int(t), list(range(lo, hi + 1))))
+        kept.append(_make_span(text, probs, offsets, tok_par, int(t), list(range(lo, hi + 1))))
     kept.sort(key=lambda s: (s.start, s.end, s.label))
     return kept
-
-
-def _par_of(span: RawSpan, offsets: np.ndarray, tok_par: np.ndarray) -> int | None:
-    i = int(np.searchsorted(offsets[:, 0], span.start, side="right")) - 1
-    i = max(i, 0)
-    if i >= len(tok_par) or tok_par[i] < 0:
-        return None
-    return int(tok_par[i])

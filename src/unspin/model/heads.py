@@ -76,4 +76,4 @@ class TechniqueDecoder:
         spans = decode.decode_spans(text, probs, offsets, tok_par, self.span_thresholds)
         if self.mix != "tokens":
             spans = decode.consistent_spans(text, spans, labels, probs, offsets, tok_par)
-        return Decoded(spans, labels, scores)
+        return Decoded(decode.clip_to_paragraphs(text, spans, paragraphs), labels, scores)
