@@ -25,7 +25,9 @@ DEMO = Path(__file__).resolve().parents[1] / "examples" / "khabarovsk-opinion.tx
 def main(dirs: list[str]) -> int:
     _, held = sd.split(sd.load_articles())
     text = DEMO.read_text(encoding="utf-8")
-    print(f"{'variant':28s} {'compute':8s} {'MB':>6s} {'micro-F1':>9s} {'macro-F1':>9s} {'span F1':>8s} {'demo ms':>8s}")
+    print(
+        f"{'variant':28s} {'compute':8s} {'MB':>6s} {'micro-F1':>9s} {'macro-F1':>9s} {'span F1':>8s} {'demo ms':>8s}"
+    )
     for d in dirs:
         size = sum(p.stat().st_size for p in Path(d).iterdir() if p.suffix in (".bin", ".xml", ".npz")) / 1e6
         for precision in ("bf16", "f32"):

@@ -23,7 +23,9 @@ def test_head_labels_drive_spans_and_every_label_has_a_span(tmp_path: Path) -> N
     hidden[:4, 0] = 1.0
     hidden[10:, 0] = 1.0
     # The head fires on paragraphs whose pooled first feature is high (paragraphs 0 and 2).
-    head = LinearHead(np.array([[10.0], [0.0], [0.0], [0.0]], dtype=np.float32), np.array([-5.0], dtype=np.float32))
+    head = LinearHead(
+        np.array([[10.0], [0.0], [0.0], [0.0]], dtype=np.float32), np.array([-5.0], dtype=np.float32)
+    )
     head.save(tmp_path / "h.npz")
     head = LinearHead.load(tmp_path / "h.npz")
     dec = TechniqueDecoder(np.array([0.5], np.float32), np.array([0.5], np.float32), "head", head)

@@ -16,7 +16,9 @@ from unspin.render import render_html, to_json
 
 PIECES = st.one_of(
     st.text(min_size=1, max_size=30),  # any code point hypothesis likes, surrogates excluded
-    st.sampled_from(["\n", "\r\n", "\r", "\u2028", "  ", "\t", "e\u0301", "\u05e9\u05dc\u05d5\u05dd", "👩‍👩‍👧", "ﬁ", "İ"]),
+    st.sampled_from(
+        ["\n", "\r\n", "\r", "\u2028", "  ", "\t", "e\u0301", "\u05e9\u05dc\u05d5\u05dd", "👩‍👩‍👧", "ﬁ", "İ"]
+    ),
     st.sampled_from(["The corrupt regime", " lies!", " Traitors.", " Shameful, disgraceful betrayal"]),
 )
 

@@ -53,6 +53,7 @@ class Analyzer:
             self.config.span_thresholds,
             self.config.paragraph_mix if head else "tokens",
             head,
+            frozenset(self.config.labels.index(t) for t in self.config.clause_techniques),
         )
         self.needs_hidden = self.decoder.mix != "tokens"
         self.model_info = ModelInfo(
@@ -91,7 +92,12 @@ class Analyzer:
         t1 = time.perf_counter()
         doc = Document.from_text(text, title, tokens=[Segment(int(s), int(e)) for s, e in offsets])
         decoded = self.decoder.decode(
-            text, offsets, probs, hidden, [(p.start, p.end) for p in doc.paragraphs]
+            text,
+            offsets,
+            probs,
+            hidden,
+            [(p.start, p.end) for p in doc.paragraphs],
+            [(s.start, s.end) for s in doc.sentences],
         )
         result = self._build(doc, decoded, source or SourceInfo(kind="text"))
         t2 = time.perf_counter()

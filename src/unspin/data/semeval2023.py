@@ -106,6 +106,18 @@ def split(articles: list[Article]) -> tuple[list[Article], list[Article]]:
     return [by_id[i] for i in train_ids], [by_id[i] for i in held_ids]
 
 
+CLAUSE_MIN_CHARS = 40
+
+
+def clause_techniques(articles: list[Article]) -> list[str]:
+    """Techniques whose gold spans are clauses rather than phrases (median length >= 40 characters)."""
+    lengths: dict[str, list[int]] = {}
+    for art in articles:
+        for s in art.spans:
+            lengths.setdefault(s.technique, []).append(s.end - s.start)
+    return sorted(t for t, v in lengths.items() if sorted(v)[len(v) // 2] >= CLAUSE_MIN_CHARS)
+
+
 def iter_paragraphs(article: Article) -> Iterator[tuple[int, int, int]]:
     """The paragraphs the official format scores: non-empty lines (line_number, start, end)."""
     for num, start, end in article.lines():

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from unspin.data import semeval2023 as sd
+from unspin.document import Document
 from unspin.evaluate.metrics import paragraph_f1, span_f1, tune_thresholds
 from unspin.model import decode
 from unspin.model.heads import MIXES, LinearHead, TechniqueDecoder
@@ -37,9 +38,11 @@ def tune_decoder(
     gold: np.ndarray,
     paragraph_head: LinearHead | None,
     k: int,
+    clause_labels: frozenset[int] = frozenset(),
 ) -> TechniqueDecoder:
     """Thresholds per technique for every paragraph scoring, keep the scoring with the best micro-F1."""
     zero = np.zeros(k, dtype=np.float32)
+    # The paragraph decision does not depend on how spans are shaped, so clause_labels only ride along.
     best: tuple[float, TechniqueDecoder] | None = None
     span_th: np.ndarray | None = None
     for mix in MIXES if paragraph_head is not None else ("tokens",):
@@ -60,7 +63,7 @@ def tune_decoder(
             span_th = th  # token-probability scale: what spans are cut with, whatever scores paragraphs
         f1 = paragraph_f1(gold, scores >= th[None, :])[0].f1
         assert span_th is not None
-        cand = TechniqueDecoder(th, span_th, mix, paragraph_head)
+        cand = TechniqueDecoder(th, span_th, mix, paragraph_head, clause_labels)
         if best is None or f1 > best[0]:
             best = (f1, cand)
     assert best is not None
@@ -68,12 +71,16 @@ def tune_decoder(
 
 
 def fit_decoder(
-    articles: Sequence[sd.Article], predict: Predict, labels: Sequence[str], paragraph_head: LinearHead | None
+    articles: Sequence[sd.Article],
+    predict: Predict,
+    labels: Sequence[str],
+    paragraph_head: LinearHead | None,
+    clause_labels: frozenset[int] = frozenset(),
 ) -> TechniqueDecoder:
     """Tune a decoder (paragraph scoring and thresholds) on ``articles``."""
     cached = [(art, predict(art.text), list(sd.iter_paragraphs(art))) for art in articles]
     gold = np.concatenate([gold_matrix(art, pars, labels) for art, _, pars in cached])
-    return tune_decoder(cached, gold, paragraph_head, len(labels))
+    return tune_decoder(cached, gold, paragraph_head, len(labels), clause_labels)
 
 
 def score(
@@ -82,6 +89,7 @@ def score(
     labels: Sequence[str],
     decoder: TechniqueDecoder | None = None,
     paragraph_head: LinearHead | None = None,
+    clause_labels: frozenset[int] = frozenset(),
 ) -> dict[str, Any]:
     """Metrics over ``articles``; tunes a decoder on them when ``decoder`` is None."""
     k = len(labels)
@@ -93,10 +101,11 @@ def score(
         golds.append(gold_matrix(art, pars, labels))
     gold_m = np.concatenate(golds) if golds else np.zeros((0, k), dtype=bool)
     if decoder is None:
-        decoder = tune_decoder(cached, gold_m, paragraph_head, k)
+        decoder = tune_decoder(cached, gold_m, paragraph_head, k, clause_labels)
     pred_rows, gold_spans, pred_spans = [], [], []
     for art, (offsets, probs, hidden), pars in cached:
-        out = decoder.decode(art.text, offsets, probs, hidden, [(s, e) for _, s, e in pars])
+        sentences = [(s.start, s.end) for s in Document.from_text(art.text).sentences]
+        out = decoder.decode(art.text, offsets, probs, hidden, [(s, e) for _, s, e in pars], sentences)
         pred_rows.append(out.labels)
         pred_spans += [(art.id, sp.start, sp.end, labels[sp.label]) for sp in out.spans]
         gold_spans += [(art.id, g.start, g.end, g.technique) for g in art.spans]

@@ -98,7 +98,9 @@ def _make_span(
     return RawSpan(label, start, end, conf, int(tok_par[first]))
 
 
-def clip_to_paragraphs(text: str, spans: list[RawSpan], paragraphs: Sequence[tuple[int, int]]) -> list[RawSpan]:
+def clip_to_paragraphs(
+    text: str, spans: list[RawSpan], paragraphs: Sequence[tuple[int, int]]
+) -> list[RawSpan]:
     """Keep each span inside its paragraph: one word piece can straddle a separator the tokenizer drops
     (a control character between two digits is one piece '00'), and a span must never cross paragraphs."""
     out = []
@@ -145,9 +147,12 @@ def consistent_spans(
     probs: np.ndarray,
     offsets: np.ndarray,
     tok_par: np.ndarray,
+    sentences: Sequence[tuple[int, int]] = (),
+    clause_labels: frozenset[int] = frozenset(),
 ) -> list[RawSpan]:
     """Make spans and paragraph labels agree: drop spans of techniques their paragraph is not labelled
-    with, and give each labelled paragraph without a span of that technique its most probable phrase."""
+    with, and give each labelled paragraph without a span of that technique its most probable place: the
+    phrase around the most probable token, or for clause-level techniques the sentence that holds it."""
     kept = [s for s in spans if s.paragraph >= 0 and labels[s.paragraph, s.label]]
     have = {(s.paragraph, s.label) for s in kept}
     for p, t in zip(*np.nonzero(labels), strict=True):
@@ -157,6 +162,12 @@ def consistent_spans(
         if idx.size == 0:
             continue
         peak = int(idx[np.argmax(probs[idx, t])])
+        sentence = _sentence_at(sentences, int(offsets[peak, 0])) if int(t) in clause_labels else None
+        if sentence is not None:
+            inside = idx[(offsets[idx, 0] >= sentence[0]) & (offsets[idx, 1] <= sentence[1])]
+            conf = float(probs[inside, t].mean()) if inside.size else float(probs[peak, t])
+            kept.append(RawSpan(int(t), sentence[0], sentence[1], conf, int(p)))
+            continue
         floor = 0.5 * probs[peak, t]
         lo = hi = peak
         while lo - 1 >= idx[0] and probs[lo - 1, t] >= floor:
@@ -166,3 +177,32 @@ def consistent_spans(
         kept.append(_make_span(text, probs, offsets, tok_par, int(t), list(range(lo, hi + 1))))
     kept.sort(key=lambda s: (s.start, s.end, s.label))
     return kept
+
+
+def _sentence_at(sentences: Sequence[tuple[int, int]], offset: int) -> tuple[int, int] | None:
+    for start, end in sentences:
+        if start <= offset < end:
+            return start, end
+    return None
+
+
+def merge_in_sentences(
+    spans: list[RawSpan], sentences: Sequence[tuple[int, int]], clause_labels: frozenset[int]
+) -> list[RawSpan]:
+    """Join the spans of one clause-level technique inside one sentence into a single span."""
+    out: list[RawSpan] = []
+    groups: dict[tuple[int, int], list[RawSpan]] = {}
+    for s in spans:
+        sent = _sentence_at(sentences, s.start) if s.label in clause_labels else None
+        if sent is None:
+            out.append(s)
+        else:
+            groups.setdefault((s.label, sent[0]), []).append(s)
+    for (label, _), group in groups.items():
+        width = sum(g.end - g.start for g in group)
+        conf = sum(g.confidence * (g.end - g.start) for g in group) / max(1, width)
+        out.append(
+            RawSpan(label, min(g.start for g in group), max(g.end for g in group), conf, group[0].paragraph)
+        )
+    out.sort(key=lambda s: (s.start, s.end, s.label))
+    return out

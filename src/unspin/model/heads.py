@@ -52,6 +52,9 @@ class TechniqueDecoder:
     span_thresholds: np.ndarray  # on token probabilities
     mix: str = "tokens"
     paragraph_head: LinearHead | None = None
+    # Techniques annotated on whole clauses (median gold span >= 40 characters: Doubt, False dilemma, Causal
+    # oversimplification ...): their token runs inside one sentence are one span, not word fragments.
+    clause_labels: frozenset[int] = frozenset()
 
     def paragraph_scores(
         self, probs: np.ndarray, hidden: np.ndarray | None, tok_par: np.ndarray, n_paragraphs: int
@@ -69,11 +72,16 @@ class TechniqueDecoder:
         probs: np.ndarray,
         hidden: np.ndarray | None,
         paragraphs: Sequence[tuple[int, int]],
+        sentences: Sequence[tuple[int, int]] = (),
     ) -> Decoded:
         tok_par = decode.token_paragraph_index(offsets, paragraphs)
         scores = self.paragraph_scores(probs, hidden, tok_par, len(paragraphs))
         labels = scores >= self.thresholds[None, :]
         spans = decode.decode_spans(text, probs, offsets, tok_par, self.span_thresholds)
         if self.mix != "tokens":
-            spans = decode.consistent_spans(text, spans, labels, probs, offsets, tok_par)
+            spans = decode.consistent_spans(
+                text, spans, labels, probs, offsets, tok_par, sentences, self.clause_labels
+            )
+        if self.clause_labels and sentences:
+            spans = decode.merge_in_sentences(spans, sentences, self.clause_labels)
         return Decoded(decode.clip_to_paragraphs(text, spans, paragraphs), labels, scores)

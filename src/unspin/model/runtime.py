@@ -26,6 +26,7 @@ class ModelConfig:
     thresholds: np.ndarray  # on paragraph scores
     span_thresholds: np.ndarray  # on token probabilities
     paragraph_mix: str  # how paragraphs are scored: tokens | head | mean (see model/heads.py)
+    clause_techniques: tuple[str, ...]  # decoded as clauses, not phrases (see TechniqueDecoder)
     max_len: int
     stride: int
     weights: str
@@ -47,7 +48,11 @@ def compile_cache_dir() -> Path | None:
     env = os.environ.get("UNSPIN_CACHE_DIR")
     if env == "":
         return None
-    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "unspin" / "openvino"
+    base = (
+        Path(env)
+        if env
+        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "unspin" / "openvino"
+    )
     try:
         base.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -64,6 +69,7 @@ def load_config(model_dir: Path) -> ModelConfig:
         thresholds=np.asarray(raw["thresholds"], dtype=np.float32),
         span_thresholds=np.asarray(raw.get("span_thresholds", raw["thresholds"]), dtype=np.float32),
         paragraph_mix=raw.get("paragraph_mix", "tokens"),
+        clause_techniques=tuple(raw.get("clause_techniques", ())),
         max_len=int(raw["max_len"]),
         stride=int(raw["stride"]),
         weights=raw.get("weights", "fp16"),

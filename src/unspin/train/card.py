@@ -34,7 +34,9 @@ def cross_fitted(held: list[sd.Article], analyzer: Analyzer) -> dict[str, float]
     halves = (held[0::2], held[1::2])
     out: dict[str, list[float]] = {}
     for tune_on, test_on in (halves, halves[::-1]):
-        fitted = fit_decoder(tune_on, predict, labels, analyzer.decoder.paragraph_head)
+        fitted = fit_decoder(
+            tune_on, predict, labels, analyzer.decoder.paragraph_head, analyzer.decoder.clause_labels
+        )
         m = score(test_on, predict, labels, fitted)
         for key in ("paragraph_micro_f1", "paragraph_macro_f1", "span_f1"):
             out.setdefault(key, []).append(m[key])

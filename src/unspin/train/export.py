@@ -19,6 +19,7 @@ import openvino as ov
 import torch
 from transformers import AutoConfig, AutoModel
 
+from unspin.data import semeval2023 as sd
 from unspin.taxonomy import TECHNIQUES
 from unspin.train.common import base_model_dir, log
 from unspin.train.techniques import MAX_LEN, TechniqueTagger
@@ -113,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         "thresholds": [metrics["thresholds"][t] for t in TECHNIQUES],
         "span_thresholds": [metrics.get("span_thresholds", metrics["thresholds"])[t] for t in TECHNIQUES],
         "paragraph_mix": mix,
+        "clause_techniques": sd.clause_techniques(sd.split(sd.load_articles())[0]),
         "max_len": MAX_LEN,
         "stride": metrics["config"]["infer_stride"],
         "weights": args.weights,

@@ -149,7 +149,10 @@ def predict_article(
 
 
 def evaluate_heldout(
-    model: TechniqueTagger, tokenizer_path: str, articles: list[sd.Article]
+    model: TechniqueTagger,
+    tokenizer_path: str,
+    articles: list[sd.Article],
+    clause_labels: frozenset[int] = frozenset(),
 ) -> dict[str, Any]:
     """Decode held-out articles as the runtime does, tune the decoder, report metrics."""
     model.eval()
@@ -159,6 +162,7 @@ def evaluate_heldout(
         lambda text: predict_article(model, tok, text),
         list(TECHNIQUES),
         paragraph_head=model.export_paragraph_head(),
+        clause_labels=clause_labels,
     )
 
 
@@ -192,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         train_arts, held_arts = train_arts[:3], held_arts[:2]
         args.epochs, args.max_steps = 1, args.max_steps or 2
     log("data", train_articles=len(train_arts), heldout_articles=len(held_arts))
+    clause_labels = frozenset(TECHNIQUES.index(t) for t in sd.clause_techniques(train_arts))
 
     data = build_train_set(train_arts, tokenizer_path)
     log("windows", n=len(data.ids), pieces=sum(len(p) for p in data.pieces))
@@ -252,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             if args.max_steps and step >= args.max_steps:
                 break
-        metrics = evaluate_heldout(model, tokenizer_path, held_arts)
+        metrics = evaluate_heldout(model, tokenizer_path, held_arts, clause_labels)
         summary = {k: round(v, 4) for k, v in metrics.items() if isinstance(v, float)}
         log("heldout", epoch=epoch, mix=metrics["mix"], **summary)
         history.append({"epoch": epoch, "mix": metrics["mix"], **summary})
