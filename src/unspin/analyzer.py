@@ -22,7 +22,7 @@ from unspin.analysis import (
     TechniqueSummary,
     TextSpan,
 )
-from unspin.document import Document, Segment
+from unspin.document import Document
 from unspin.errors import BadInput
 from unspin.model import decode
 from unspin.model.heads import Decoded, LinearHead, TechniqueDecoder
@@ -90,7 +90,7 @@ class Analyzer:
         t0 = time.perf_counter()
         offsets, probs, hidden = self.predict(text)
         t1 = time.perf_counter()
-        doc = Document.from_text(text, title, tokens=[Segment(int(s), int(e)) for s, e in offsets])
+        doc = Document.from_text(text, title, token_offsets=offsets)
         decoded = self.decoder.decode(
             text,
             offsets,

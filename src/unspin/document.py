@@ -8,8 +8,10 @@ offset the analysis reports slices the input to exactly the words it quotes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+import numpy as np
 
 # A sentence ends at . ! ? or … (plus closing quotes/brackets), before whitespace and a plausible start.
 _SENT_END = re.compile(r"""[.!?…]+["'”’»)\]]*(?=\s+["'“‘«(\[]?[\w\d])""")
@@ -88,14 +90,22 @@ class Document:
     title: str | None = None
     paragraphs: tuple[Segment, ...] = field(default=())
     sentences: tuple[Segment, ...] = field(default=())
-    # Encoder word pieces, set by the analyzer: the token -> character mapping of the model.
-    tokens: tuple[Segment, ...] = field(default=(), repr=False)
+    # Encoder word pieces, set by the analyzer: the token -> character mapping of the model, [n, 2]
+    # (start, end) code-point offsets. Kept as an array: a thousand Segment objects per article would
+    # cost more than the decoding that uses them.
+    token_offsets: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64), repr=False)
 
     @classmethod
-    def from_text(cls, text: str, title: str | None = None, tokens: Sequence[Segment] = ()) -> Document:
+    def from_text(cls, text: str, title: str | None = None, token_offsets: np.ndarray | None = None) -> Document:
         paragraphs = split_paragraphs(text)
         sentences = [s for p in paragraphs for s in split_sentences(text, p)]
-        return cls(text, title, tuple(paragraphs), tuple(sentences), tuple(tokens))
+        offsets = np.zeros((0, 2), dtype=np.int64) if token_offsets is None else np.asarray(token_offsets)
+        return cls(text, title, tuple(paragraphs), tuple(sentences), offsets)
+
+    @property
+    def tokens(self) -> tuple[Segment, ...]:
+        """The encoder's word pieces as segments."""
+        return tuple(Segment(int(s), int(e)) for s, e in self.token_offsets)
 
     def span_text(self, seg: Segment) -> str:
         return self.text[seg.start : seg.end]
