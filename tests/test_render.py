@@ -22,17 +22,17 @@ from rich.console import Console
 from unspin.analysis import (
     Analysis,
     ModelInfo,
-    Paragraph,
     SourceInfo,
     TechniqueSpan,
-    TechniqueSummary,
     TextSpan,
+    paragraph_records,
+    technique_summaries,
 )
 from unspin.document import Document
 from unspin.render import render_html, render_text, to_json
 from unspin.render.html import MAX_UNDERLINES, cut_pieces, piece_classes, technique_numbers
 from unspin.render.text import bar, clean, trim
-from unspin.taxonomy import TECHNIQUE_DEFINITIONS, TECHNIQUES, pretty
+from unspin.taxonomy import TECHNIQUE_DEFINITIONS, TECHNIQUES
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "khabarovsk-opinion.txt"
 EVIL_SCRIPT = "<script>alert(1)</script>"
@@ -63,42 +63,19 @@ def build_analysis(
         ),
         key=lambda x: (x.start, x.end),
     )
-    by_para: dict[int, list[TechniqueSpan]] = defaultdict(list)
+    by_para: dict[int, dict[str, float]] = defaultdict(dict)
     for sp in tspans:
-        by_para[sp.paragraph].append(sp)
-    paragraphs = [
-        Paragraph(
-            start=p.start,
-            end=p.end,
-            text=doc.span_text(p),
-            index=i,
-            techniques=sorted({s.technique for s in by_para[i]}),
-            scores={s.technique: s.confidence for s in by_para[i]},
-        )
-        for i, p in enumerate(doc.paragraphs)
-    ]
-    counts = Counter(s.technique for s in tspans)
-    summaries = [
-        TechniqueSummary(
-            technique=t,
-            name=pretty(t),
-            definition=TECHNIQUE_DEFINITIONS.get(t, ""),
-            count=n,
-            paragraphs=len({s.paragraph for s in tspans if s.technique == t}),
-            max_confidence=max(s.confidence for s in tspans if s.technique == t),
-        )
-        for t, n in counts.most_common()
-    ]
+        by_para[sp.paragraph][sp.technique] = max(sp.confidence, by_para[sp.paragraph].get(sp.technique, 0.0))
     return Analysis(
         unspin_version="0.1.0",
         model=ModelInfo(name="unspin-test", version="0", engine="none", precision="f32"),
         source=source or SourceInfo(kind="file", name="examples/khabarovsk-opinion.txt"),
         title=title,
         text=text,
-        paragraphs=paragraphs,
+        paragraphs=paragraph_records(doc, tspans, by_para),
         sentences=[TextSpan(start=s.start, end=s.end, text=doc.span_text(s)) for s in doc.sentences],
         spans=tspans,
-        techniques=summaries,
+        techniques=technique_summaries(tspans),
         timings_ms={"read": 1.0, "total": 1234.0},
     )
 

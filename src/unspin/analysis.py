@@ -6,10 +6,15 @@ if any of them does not slice ``Analysis.text`` to exactly that text.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from unspin.document import Document
+from unspin.taxonomy import TECHNIQUE_DEFINITIONS, TECHNIQUES, pretty
 
 SCHEMA_VERSION = "1.0.0"
 
@@ -96,6 +101,49 @@ class Analysis(_Model):
                 if s.end > len(self.text) or s.start > s.end or self.text[s.start : s.end] != s.text:
                     raise ValueError(f"span [{s.start}, {s.end}) does not quote the analyzed text")
         return self
+
+
+def paragraph_records(
+    doc: Document,
+    spans: Sequence[TechniqueSpan],
+    scores: Mapping[int, Mapping[str, float]] | None = None,
+    order: Sequence[str] = TECHNIQUES,
+) -> list[Paragraph]:
+    """The document's paragraphs, each labelled with the techniques of its spans (in ``order``)."""
+    per_par: dict[int, set[str]] = {}
+    for s in spans:
+        per_par.setdefault(s.paragraph, set()).add(s.technique)
+    rank = {t: i for i, t in enumerate(order)}
+    return [
+        Paragraph(
+            index=i,
+            start=p.start,
+            end=p.end,
+            text=doc.span_text(p),
+            techniques=sorted(per_par.get(i, set()), key=lambda t: (rank.get(t, len(rank)), t)),
+            scores=dict((scores or {}).get(i, {})),
+        )
+        for i, p in enumerate(doc.paragraphs)
+    ]
+
+
+def technique_summaries(
+    spans: Sequence[TechniqueSpan], order: Sequence[str] = TECHNIQUES
+) -> list[TechniqueSummary]:
+    """Per technique found: count, paragraphs, strongest confidence; most frequent first, ties in ``order``."""
+    rank = {t: i for i, t in enumerate(order)}
+    counts = Counter(s.technique for s in spans)
+    return [
+        TechniqueSummary(
+            technique=t,
+            name=pretty(t),
+            definition=TECHNIQUE_DEFINITIONS.get(t, ""),
+            count=n,
+            paragraphs=len({s.paragraph for s in spans if s.technique == t}),
+            max_confidence=max(s.confidence for s in spans if s.technique == t),
+        )
+        for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], rank.get(kv[0], len(rank)), kv[0]))
+    ]
 
 
 def json_schema() -> dict[str, object]:

@@ -7,7 +7,6 @@ Python API, the server and batch runs).
 from __future__ import annotations
 
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -16,11 +15,11 @@ from unspin import __version__
 from unspin.analysis import (
     Analysis,
     ModelInfo,
-    Paragraph,
     SourceInfo,
     TechniqueSpan,
-    TechniqueSummary,
     TextSpan,
+    paragraph_records,
+    technique_summaries,
 )
 from unspin.document import Document
 from unspin.errors import BadInput
@@ -28,7 +27,6 @@ from unspin.model import decode
 from unspin.model.heads import Decoded, LinearHead, TechniqueDecoder
 from unspin.model.runtime import Encoder, default_model_dir, load_config
 from unspin.model.windows import load_tokenizer, make_windows, merge_windows, tokenize
-from unspin.taxonomy import TECHNIQUE_DEFINITIONS, pretty
 
 # Paragraph scores below this are noise and would only bloat the JSON.
 SCORE_FLOOR = 0.05
@@ -122,40 +120,18 @@ class Analyzer:
                     paragraph=r.paragraph,
                 )
             )
-        per_par: dict[int, set[str]] = {}
-        for s in spans:
-            per_par.setdefault(s.paragraph, set()).add(s.technique)
-        paragraphs = [
-            Paragraph(
-                index=i,
-                start=p.start,
-                end=p.end,
-                text=doc.span_text(p),
-                techniques=sorted(per_par.get(i, set()), key=labels.index),
-                scores={labels[j]: round(float(v), 4) for j, v in enumerate(scores[i]) if v >= SCORE_FLOOR},
-            )
-            for i, p in enumerate(doc.paragraphs)
-        ]
-        counts = Counter(s.technique for s in spans)
-        summaries = [
-            TechniqueSummary(
-                technique=t,
-                name=pretty(t),
-                definition=TECHNIQUE_DEFINITIONS.get(t, ""),
-                count=n,
-                paragraphs=len({s.paragraph for s in spans if s.technique == t}),
-                max_confidence=max(s.confidence for s in spans if s.technique == t),
-            )
-            for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], labels.index(kv[0])))
-        ]
+        kept_scores = {
+            i: {labels[j]: round(float(v), 4) for j, v in enumerate(row) if v >= SCORE_FLOOR}
+            for i, row in enumerate(scores)
+        }
         return Analysis(
             unspin_version=__version__,
             model=self.model_info,
             source=source,
             title=doc.title,
             text=text,
-            paragraphs=paragraphs,
+            paragraphs=paragraph_records(doc, spans, kept_scores, labels),
             sentences=[TextSpan(start=s.start, end=s.end, text=doc.span_text(s)) for s in doc.sentences],
             spans=spans,
-            techniques=summaries,
+            techniques=technique_summaries(spans, labels),
         )

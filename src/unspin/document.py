@@ -96,7 +96,9 @@ class Document:
     token_offsets: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64), repr=False)
 
     @classmethod
-    def from_text(cls, text: str, title: str | None = None, token_offsets: np.ndarray | None = None) -> Document:
+    def from_text(
+        cls, text: str, title: str | None = None, token_offsets: np.ndarray | None = None
+    ) -> Document:
         paragraphs = split_paragraphs(text)
         sentences = [s for p in paragraphs for s in split_sentences(text, p)]
         offsets = np.zeros((0, 2), dtype=np.int64) if token_offsets is None else np.asarray(token_offsets)
