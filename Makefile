@@ -31,7 +31,7 @@ test: dev lint
 # Reproduce the committed model from ../shared/data (fixed seeds; ~1 hour on 2 cores).
 train: dev
 	$(BIN)/python -m unspin.train.techniques --out build/techniques
-	$(BIN)/python -m unspin.train.export --checkpoint build/techniques --out src/unspin/assets/techniques
+	$(BIN)/python -m unspin.train.export --checkpoint build/techniques --out src/unspin/assets/techniques --weights int8
 	$(BIN)/python -m unspin.train.card --checkpoint build/techniques --out src/unspin/assets/techniques
 
 schema: install

@@ -1,6 +1,6 @@
 """Train the technique tagger: MiniLM-L6 + a multi-label token head + a paragraph head, 23 techniques.
 
-Usage: python -m unspin.train.techniques --out build/techniques [--epochs 4] [--smoke]
+Usage: python -m unspin.train.techniques --out build/techniques [--epochs 3] [--smoke]
 
 Articles are tokenized whole and cut into overlapping 256-token windows (the same windows the runtime uses);
 each token is labelled with every technique whose gold span it overlaps, and each paragraph piece inside a
@@ -174,7 +174,7 @@ def positive_weight(pos: np.ndarray, neg: np.ndarray) -> torch.Tensor:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", type=Path, default=Path("build/techniques"))
-    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=6e-5)
     ap.add_argument("--head-lr", type=float, default=1e-3)
