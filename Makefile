@@ -28,7 +28,7 @@ lint: dev
 test: dev lint
 	$(BIN)/pytest
 
-# Reproduce the committed model from ../shared/data (fixed seeds; ~1 hour on 2 cores).
+# Reproduce the committed model from ../shared/data (fixed seeds; ~40 minutes on 2 cores).
 train: dev
 	$(BIN)/python -m unspin.train.techniques --out build/techniques
 	$(BIN)/python -m unspin.train.export --checkpoint build/techniques --out src/unspin/assets/techniques --weights int8
