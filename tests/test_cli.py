@@ -133,3 +133,14 @@ def test_evaluate_prints_metrics(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert m["n_articles"] == 3 and m["n_paragraphs"] == len(labels)
     for key in ("paragraph_micro_f1", "paragraph_macro_f1", "span_f1"):
         assert 0.0 <= m[key] <= 1.0
+
+
+def test_unreachable_url_is_a_network_error(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as s:  # a loopback port with nobody listening
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert main(["analyze", f"http://127.0.0.1:{port}/story", "--allow-private", "--timeout", "2"]) == 4
+    err = capsys.readouterr().err
+    assert err.startswith("unspin: ") and "127.0.0.1" in err and "Traceback" not in err
