@@ -53,7 +53,7 @@ def test_every_output_span_quotes_the_input(eager, text: str) -> None:  # type: 
     render_html(result)  # never raises on what the analyzer produced
 
 
-def test_eager_fixture_really_produces_spans(eager) -> None:  # type: ignore[no-untyped-def]
+def test_eager_fixture_really_produces_spans(eager, analyzer) -> None:  # type: ignore[no-untyped-def]
     result = eager.analyze("The corrupt regime lies! Traitors. Shameful, disgraceful betrayal.")
     assert len(result.spans) > 3
-    assert np.all(eager.decoder.thresholds <= 0.1)
+    assert np.allclose(eager.decoder.thresholds, analyzer.decoder.thresholds * 0.1)
