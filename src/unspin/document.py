@@ -118,6 +118,3 @@ class Document:
             if p.start <= offset < p.end:
                 return i
         return None
-
-    def sentences_in(self, paragraph: Segment) -> Iterator[Segment]:
-        return (s for s in self.sentences if paragraph.start <= s.start and s.end <= paragraph.end)
