@@ -8,7 +8,6 @@ offset the analysis reports slices the input to exactly the words it quotes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
