@@ -167,6 +167,21 @@ def main() -> int:
         f"= {base_ms / warm:.2f}x the baseline's encoder pass alone"
     )
 
+    # The article heads (narratives, entities, roles, genre, frames) read the same pass: their cost is the
+    # difference between the whole pipeline and the pipeline with them switched off, in this process.
+    from unspin.heads import ArticleHeads
+
+    heads = analyzer.heads
+    analyzer.heads = ArticleHeads({})
+    techniques_only = median_ms(lambda: analyzer.analyze(text), args.runs)
+    analyzer.heads = heads
+    with_heads = median_ms(lambda: analyzer.analyze(text), args.runs)
+    figures.update(techniques_only_ms=techniques_only, with_heads_ms=with_heads)
+    print(
+        f"article heads: techniques alone {techniques_only:.1f} ms, with narratives/entities/roles/genre/frames "
+        f"{with_heads:.1f} ms = {with_heads / techniques_only:.2f}x (+{100 * (with_heads / techniques_only - 1):.0f}%)"
+    )
+
     articles = sd.load_articles()[: args.articles]
     t = time.perf_counter()
     words = 0

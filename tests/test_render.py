@@ -127,17 +127,26 @@ def evil_analysis() -> Analysis:
 # ---------------------------------------------------------------- HTML parsing helpers
 
 
+Attrs = dict[str, str | None]
+
+
 class Report(HTMLParser):
-    """Collects start tags, the visible text of each paragraph as pieces, and the inline scripts/styles."""
+    """Collects start tags, the visible text of each paragraph as pieces, and the inline scripts/styles.
+
+    A piece of paragraph text is ``(text, technique mark attributes or None, entity mark attributes or None)``:
+    entity mentions (``mark.ent``) may wrap technique marks, never the other way round, and neither nests
+    in itself.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.paragraphs: dict[int, list[tuple[str, dict[str, str | None] | None]]] = {}
-        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self.tags: list[tuple[str, Attrs]] = []
+        self.paragraphs: dict[int, list[tuple[str, Attrs | None, Attrs | None]]] = {}
+        self.scripts: list[tuple[Attrs, str]] = []
         self.styles: list[str] = []
         self._para: int | None = None
-        self._mark: dict[str, str | None] | None = None
+        self._mark: Attrs | None = None
+        self._ent: Attrs | None = None
         self._raw: str | None = None
         self._raw_attrs: dict[str, str | None] = {}
 
@@ -147,6 +156,10 @@ class Report(HTMLParser):
         if tag == "p" and "ptext" in (a.get("class") or "").split():
             self._para = int(a["data-i"] or "")
             self.paragraphs[self._para] = []
+        elif tag == "mark" and "ent" in (a.get("class") or "").split():
+            assert self._para is not None, "mention outside a paragraph"
+            assert self._ent is None and self._mark is None, "nested mention"
+            self._ent = a
         elif tag == "mark":
             assert self._para is not None, "highlight outside a paragraph"
             assert self._mark is None, "nested highlight"
@@ -159,8 +172,10 @@ class Report(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "p":
             self._para = None
-        elif tag == "mark":
+        elif tag == "mark" and self._mark is not None:
             self._mark = None
+        elif tag == "mark":
+            self._ent = None
         elif tag == "script":
             self.scripts.append((self._raw_attrs, self._raw or ""))
             self._raw = None
@@ -172,10 +187,10 @@ class Report(HTMLParser):
         if self._raw is not None:
             self._raw += data
         elif self._para is not None:
-            self.paragraphs[self._para].append((data, self._mark))
+            self.paragraphs[self._para].append((data, self._mark, self._ent))
 
     def paragraph_text(self, index: int) -> str:
-        return "".join(d for d, _ in self.paragraphs[index])
+        return "".join(d for d, _, _ in self.paragraphs[index])
 
 
 def parse(document: str) -> Report:
@@ -190,7 +205,7 @@ def covered_pieces(analysis: Analysis, report: Report) -> list[tuple[int, int, t
     out: list[tuple[int, int, tuple[int, ...], str]] = []
     for p in analysis.paragraphs:
         offset = p.start
-        for data, mark in report.paragraphs[p.index]:
+        for data, mark, _ in report.paragraphs[p.index]:
             mark = mark or {}
             ids = tuple(int(i) for i in (mark.get("data-s") or "").split())
             classes = mark.get("class") or ""
@@ -393,7 +408,8 @@ def test_html_makes_no_external_requests() -> None:
     assert {t for t, _ in report.tags} <= {
         "html", "head", "meta", "link", "title", "style", "body", "header", "p", "h1", "h2", "dl", "div",
         "dt", "dd", "main", "aside", "ul", "li", "label", "input", "span", "details", "summary", "article",
-        "mark", "footer", "script",
+        "mark", "footer", "script", "section", "strong", "ol", "a", "table", "thead", "tbody", "tr", "th",
+        "td", "button", "q",
     }  # fmt: skip
     links = [a for t, a in report.tags if t == "link"]
     assert links == [{"rel": "icon", "href": "data:,"}]

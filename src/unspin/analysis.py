@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from unspin.document import Document
 from unspin.taxonomy import TECHNIQUE_DEFINITIONS, TECHNIQUES, pretty
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"  # 1.1: narratives, entities and roles, genre, frames
 
 
 class _Model(BaseModel):
@@ -76,6 +76,69 @@ class TechniqueSummary(_Model):
     max_confidence: float = Field(ge=0.0, le=1.0)
 
 
+class Evidence(TextSpan):
+    """A paragraph that supports a narrative, quoted whole."""
+
+    paragraph: int = Field(ge=0, description="Index into Analysis.paragraphs.")
+    score: float = Field(ge=0.0, le=1.0, description="How strongly this paragraph alone carries the label.")
+
+
+class SubnarrativeFinding(_Model):
+    label: str = Field(description="Official SemEval-2025 label, e.g. 'URW: Praise of Russia: ...'.")
+    name: str = Field(description="The label without its domain and parent.")
+    definition: str
+    confidence: float = Field(ge=0.0, le=1.0)
+    evidence: list[Evidence] = Field(default_factory=list, description="Best supporting paragraphs first.")
+
+
+class NarrativeFinding(SubnarrativeFinding):
+    """A known propaganda narrative the article pushes (SemEval-2025 Task 10 taxonomy)."""
+
+    domain: Literal["URW", "CC"] = Field(description="URW: Ukraine-Russia war; CC: climate change.")
+    subnarratives: list[SubnarrativeFinding] = Field(default_factory=list)
+
+
+class RoleScore(_Model):
+    role: str
+    confidence: float = Field(ge=0.0, le=1.0)
+    definition: str = ""
+
+
+class EntityMention(TextSpan):
+    sentence: int = Field(ge=0, description="Index into Analysis.sentences.")
+    role: str | None = Field(default=None, description="Main role at this mention, if framed here.")
+    confidence: float = Field(ge=0.0, le=1.0, description="Confidence of that role (or of none).")
+
+
+class Entity(_Model):
+    """A person, organization, country or group, its mentions, and the role the article casts it in."""
+
+    name: str = Field(description="Canonical name: the most complete mention.")
+    kind: str = Field(description="PERSON, ORG, GPE (country, city), NORP (nationality, group) or LOC.")
+    mentions: list[EntityMention]
+    main_role: str | None = Field(
+        default=None, description="Protagonist, Antagonist or Innocent; null when no role is clear."
+    )
+    confidence: float = Field(ge=0.0, le=1.0, description="Confidence of main_role (or of none).")
+    role_scores: dict[str, float] = Field(default_factory=dict, description="Probability per main role.")
+    fine_roles: list[RoleScore] = Field(default_factory=list)
+    evidence: TextSpan | None = Field(default=None, description="The sentence that carries the role.")
+
+
+class Genre(_Model):
+    label: Literal["opinion", "reporting", "satire"]
+    confidence: float = Field(ge=0.0, le=1.0)
+    scores: dict[str, float]
+    definition: str
+
+
+class FrameFinding(_Model):
+    frame: str = Field(description="SemEval-2023 Task 3 frame, e.g. 'Security_and_defense'.")
+    name: str
+    confidence: float = Field(ge=0.0, le=1.0)
+    definition: str
+
+
 class Analysis(_Model):
     """The analysis of one text."""
 
@@ -90,16 +153,33 @@ class Analysis(_Model):
     sentences: list[TextSpan]
     spans: list[TechniqueSpan] = Field(description="Technique spans, sorted by start, then end.")
     techniques: list[TechniqueSummary] = Field(description="Techniques found, most frequent first.")
+    narratives: list[NarrativeFinding] = Field(
+        default_factory=list,
+        description="Narratives found, most confident first; empty means 'Other' (none of the taxonomy).",
+    )
+    entities: list[Entity] = Field(
+        default_factory=list, description="Named entities, framed ones first, then by mentions."
+    )
+    genre: Genre | None = None
+    frames: list[FrameFinding] = Field(default_factory=list, description="Frames found, most confident first.")
     timings_ms: dict[str, float] = Field(
         default_factory=dict, description="Wall time per stage, milliseconds."
     )
 
     @model_validator(mode="after")
     def _offsets_are_sacred(self) -> Analysis:
-        for group in (self.paragraphs, self.sentences, self.spans):
-            for s in group:
-                if s.end > len(self.text) or s.start > s.end or self.text[s.start : s.end] != s.text:
-                    raise ValueError(f"span [{s.start}, {s.end}) does not quote the analyzed text")
+        quoted: list[TextSpan] = [*self.paragraphs, *self.sentences, *self.spans]
+        for n in self.narratives:
+            quoted += n.evidence
+            for sub in n.subnarratives:
+                quoted += sub.evidence
+        for e in self.entities:
+            quoted += e.mentions
+            if e.evidence is not None:
+                quoted.append(e.evidence)
+        for s in quoted:
+            if s.end > len(self.text) or s.start > s.end or self.text[s.start : s.end] != s.text:
+                raise ValueError(f"span [{s.start}, {s.end}) does not quote the analyzed text")
         return self
 
 

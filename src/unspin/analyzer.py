@@ -23,6 +23,7 @@ from unspin.analysis import (
 )
 from unspin.document import Document
 from unspin.errors import BadInput
+from unspin.heads import ArticleHeads, Findings
 from unspin.model import decode
 from unspin.model.heads import Decoded, LinearHead, TechniqueDecoder
 from unspin.model.runtime import Encoder, default_model_dir, load_config
@@ -53,7 +54,9 @@ class Analyzer:
             head,
             frozenset(self.config.labels.index(t) for t in self.config.clause_techniques),
         )
-        self.needs_hidden = self.decoder.mix != "tokens"
+        # Narratives, entities, roles, genre and frames: probes on the same hidden states.
+        self.heads = ArticleHeads.load(self.model_dir)
+        self.needs_hidden = self.decoder.mix != "tokens" or bool(self.heads)
         self.model_info = ModelInfo(
             name=self.config.name,
             version=self.config.version,
@@ -61,11 +64,14 @@ class Analyzer:
             precision=self.encoder.precision,
         )
 
-    def predict(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    def predict(
+        self, text: str, with_hidden: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """One encoder pass: (token offsets [n, 2], technique probabilities [n, labels], hidden states
         [n, hidden] when a head outside the graph needs them, else None)."""
         tokens = tokenize(self.tokenizer, text)
         k = len(self.config.labels)
+        keep_hidden = with_hidden or self.needs_hidden
         if not len(tokens):
             return tokens.offsets, np.zeros((0, k), dtype=np.float32), None
         windows = make_windows(tokens, self.config.max_len, self.config.stride)
@@ -75,7 +81,7 @@ class Analyzer:
                 windows.input_ids[b : b + WINDOW_BATCH], windows.attention_mask[b : b + WINDOW_BATCH]
             )
             logits.append(out)
-            if hidden is not None and self.needs_hidden:
+            if hidden is not None and keep_hidden:
                 hiddens.append(hidden)
         probs = decode.sigmoid(merge_windows(windows, np.concatenate(logits), len(tokens)))
         merged = merge_windows(windows, np.concatenate(hiddens), len(tokens)) if hiddens else None
@@ -97,14 +103,17 @@ class Analyzer:
             [(p.start, p.end) for p in doc.paragraphs],
             [(s.start, s.end) for s in doc.sentences],
         )
-        result = self._build(doc, decoded, source or SourceInfo(kind="text"))
         t2 = time.perf_counter()
+        findings = self.heads.run(doc, offsets, hidden) if self.heads and hidden is not None else Findings()
+        t3 = time.perf_counter()
+        result = self._build(doc, decoded, findings, source or SourceInfo(kind="text"))
         timings["encode_ms"] = round((t1 - t0) * 1000, 2)
         timings["decode_ms"] = round((t2 - t1) * 1000, 2)
-        timings["total_ms"] = round((t2 - t0) * 1000, 2)
+        timings["heads_ms"] = round((t3 - t2) * 1000, 2)
+        timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         return result.model_copy(update={"timings_ms": timings})
 
-    def _build(self, doc: Document, decoded: Decoded, source: SourceInfo) -> Analysis:
+    def _build(self, doc: Document, decoded: Decoded, findings: Findings, source: SourceInfo) -> Analysis:
         labels = self.config.labels
         raw, scores = decoded.spans, decoded.scores
         text = doc.text
@@ -134,4 +143,8 @@ class Analyzer:
             sentences=[TextSpan(start=s.start, end=s.end, text=doc.span_text(s)) for s in doc.sentences],
             spans=spans,
             techniques=technique_summaries(spans, labels),
+            narratives=findings.narratives,
+            entities=findings.entities,
+            genre=findings.genre,
+            frames=findings.frames,
         )

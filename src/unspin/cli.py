@@ -13,6 +13,7 @@ from pathlib import Path
 
 from unspin import __version__
 from unspin.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, UnspinError
+from unspin.export import FORMATS as EXPORT_FORMATS
 
 FORMATS = ("text", "json", "html")
 
@@ -107,7 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     a.set_defaults(func=cmd_analyze)
 
     e = sub.add_parser("evaluate", help="score the model on a labelled split")
-    e.add_argument("task", choices=["semeval2023"])
+    e.add_argument(
+        "task",
+        choices=["semeval2023", "semeval2025", "semeval2023-genre", "semeval2023-frames"],
+        help="semeval2023: techniques; semeval2025: narratives, roles, entities; genre; frames",
+    )
     e.add_argument("--split", choices=["heldout", "train", "all"], default="heldout")
     e.add_argument("--data", type=Path, help="language folder of the release (default ../shared/data/.../en)")
     e.add_argument(
@@ -117,8 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_evaluate)
 
     x = sub.add_parser("export", help="write predictions in an official format")
-    x.add_argument("format", choices=["semeval2023-st3"])
-    x.add_argument("articles_dir", type=Path, help="folder with article*.txt files laid out like the release")
+    x.add_argument("format", choices=list(EXPORT_FORMATS))
+    x.add_argument(
+        "articles_dir",
+        type=Path,
+        help="folder of articles: article*.txt (SemEval-2023) or *.txt documents (SemEval-2025)",
+    )
+    x.add_argument("--mentions", type=Path, help="semeval2025-st1: doc<TAB>entity<TAB>start<TAB>end lines")
     x.add_argument("-o", "--output", type=Path, required=True)
     x.set_defaults(func=cmd_export)
     return p

@@ -12,6 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# Re-exported (explicitly, for mypy --strict) for the readers of subtasks 1 and 2 below and their users.
+from unspin.taxonomy.frames import FRAMES as FRAMES
+from unspin.taxonomy.frames import GENRES as GENRES
+
 SPLIT_SEED = 20230301
 HELDOUT_FRACTION = 0.15
 
@@ -123,3 +127,30 @@ def iter_paragraphs(article: Article) -> Iterator[tuple[int, int, int]]:
     for num, start, end in article.lines():
         if article.text[start:end].strip():
             yield num, start, end
+
+
+def _label_file(name: str, lang_dir: Path | None) -> dict[str, list[str]]:
+    path = (lang_dir or default_data_dir() / "semeval2023-task3" / "en") / name
+    out: dict[str, list[str]] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) >= 2:
+                out[parts[0]] = [x for x in parts[1].split(",") if x]
+    return out
+
+
+def load_genres(lang_dir: Path | None = None) -> dict[str, str]:
+    """Article id -> genre (subtask 1)."""
+    return {k: v[0] for k, v in _label_file("train-labels-subtask-1.txt", lang_dir).items() if v}
+
+
+def load_frames(lang_dir: Path | None = None) -> dict[str, list[str]]:
+    """Article id -> frames (subtask 2)."""
+    return _label_file("train-labels-subtask-2.txt", lang_dir)
+
+
+def load_frame_articles(lang_dir: Path | None = None) -> dict[str, str]:
+    """Article id -> the text subtask 1 and 2 labels refer to."""
+    root = (lang_dir or default_data_dir() / "semeval2023-task3" / "en") / "train-articles-subtask-1"
+    return {p.stem.removeprefix("article"): read_text(p) for p in sorted(root.glob("article*.txt"))}

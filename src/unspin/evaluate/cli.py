@@ -17,6 +17,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
     from unspin.analyzer import Analyzer
 
+    if args.task != "semeval2023":
+        return run_articles(args)
+
     data = args.data or sd.default_data_dir() / "semeval2023-task3" / "en"
     if not (data / "train-articles-subtask-3").is_dir():
         raise BadInput(f"No SemEval-2023 articles under {data}: pass --data LANG_DIR of the release.")
@@ -53,4 +56,48 @@ def run_evaluate(args: argparse.Namespace) -> int:
             f"{metrics['thresholds'][t]:.3f}",
         )
     console.print(table)
+    return 0
+
+
+def run_articles(args: argparse.Namespace) -> int:
+    """``semeval2025`` (narratives, roles, entity detection) and ``semeval2023-genre|frames``."""
+    from rich.console import Console
+
+    from unspin.analyzer import Analyzer
+    from unspin.evaluate.articles import evaluate_semeval2023_articles, evaluate_semeval2025
+
+    analyzer = Analyzer()
+    if args.task == "semeval2025":
+        metrics = evaluate_semeval2025(analyzer, args.split, args.data)
+    else:
+        metrics = evaluate_semeval2023_articles(analyzer, args.task, args.split, args.data)
+    metrics["model_version"] = analyzer.config.version
+    if args.json:
+        sys.stdout.write(json.dumps(metrics, indent=2) + "\n")
+        return 0
+    console = Console()
+    head = f"[bold]{args.task}[/], split {args.split}, model {analyzer.config.name} {analyzer.config.version}"
+    console.print(head)
+    if args.task == "semeval2025":
+        n, r, d = metrics["narratives"], metrics["roles"], metrics["entity_detection_recall"]
+        console.print(
+            f"narratives ({n['documents']:.0f} documents, {n['documents_real']:.0f} with a real narrative): "
+            f"samples-F1 coarse [bold]{n['coarse_f1']:.3f}[/] fine [bold]{n['fine_f1']:.3f}[/] · "
+            f"real-narrative documents coarse {n['coarse_f1_real']:.3f} fine {n['fine_f1_real']:.3f}"
+        )
+        console.print(
+            f"roles on {r['mentions']:.0f} gold mentions: main-role accuracy [bold]{r['main_role_accuracy']:.3f}[/] "
+            f"(majority {r['majority_main_role_accuracy']:.3f}) · fine-role exact match "
+            f"[bold]{r['fine_role_exact_match']:.3f}[/]"
+        )
+        console.print(f"entity detection recall: exact {d['exact']:.3f} · overlapping {d['overlap']:.3f}")
+    elif args.task == "semeval2023-genre":
+        console.print(
+            f"{metrics['articles']} articles: macro-F1 [bold]{metrics['macro_f1']:.3f}[/] · "
+            f"accuracy {metrics['accuracy']:.3f} · "
+            + ", ".join(f"{g} {v['predicted']}/{v['gold']}" for g, v in metrics["per_genre"].items())
+            + " (predicted/gold)"
+        )
+    else:
+        console.print(f"{metrics['articles']} articles: frames micro-F1 [bold]{metrics['micro_f1']:.3f}[/]")
     return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-ASSETS = "techniques"
+ASSETS = "model"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,11 @@ claim) and shows up to ``MAX_UNDERLINES`` further techniques as stacked coloured
 box (hover, click, or focus + Enter) lists every covering span. Colours come from per-technique classes
 (``b``/``l<level>-``/``k`` + the technique's number), never from style attributes, so the CSP needs no
 'unsafe-inline'.
+
+Entity mentions: the paragraph is also cut at every mention boundary, and each run of pieces inside the
+mentions of the same entities is wrapped in ``<mark class="ent" data-entity="<indices>">`` (indices into
+``Analysis.entities``). A mention may thus hold technique pieces and a technique span may cross a mention,
+but the elements still nest; the text reads back exactly. The findings panels live in ``panels.py``.
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from itertools import pairwise
+from itertools import groupby, pairwise
 
-from unspin.analysis import Analysis, TechniqueSpan
+from unspin.analysis import Analysis, Paragraph, TechniqueSpan
+from unspin.render.panels import findings_html, gist_html, paragraph_id
 from unspin.taxonomy import TECHNIQUE_DEFINITIONS, TECHNIQUES, pretty
 
 MAX_UNDERLINES = 3  # more would run into the next line; the details box still lists every span
@@ -81,9 +87,13 @@ def _priority(span: TechniqueSpan, index: int, numbers: dict[str, int]) -> tuple
 
 
 def cut_pieces(
-    start: int, end: int, spans: Sequence[TechniqueSpan], numbers: dict[str, int] | None = None
+    start: int,
+    end: int,
+    spans: Sequence[TechniqueSpan],
+    numbers: dict[str, int] | None = None,
+    cuts: Iterable[int] = (),
 ) -> list[Piece]:
-    """Cut ``[start, end)`` at every boundary of the ``spans`` overlapping it.
+    """Cut ``[start, end)`` at every boundary of the ``spans`` overlapping it, and at the extra ``cuts``.
 
     Returns consecutive pieces that tile ``[start, end)`` exactly; each carries the indices (into ``spans``)
     of all spans covering it, in priority order. Empty spans cover nothing.
@@ -95,8 +105,9 @@ def cut_pieces(
         if max(s.start, start) < min(s.end, end)
     ]
     inside.sort(key=lambda c: _priority(spans[c[0]], c[0], numbers))
-    cuts = sorted({start, end, *(c[1] for c in inside), *(c[2] for c in inside)})
-    return [Piece(a, b, tuple(i for i, s, e in inside if s <= a and b <= e)) for a, b in pairwise(cuts)]
+    extra = (c for c in cuts if start < c < end)
+    bounds = sorted({start, end, *(c[1] for c in inside), *(c[2] for c in inside), *extra})
+    return [Piece(a, b, tuple(i for i, s, e in inside if s <= a and b <= e)) for a, b in pairwise(bounds)]
 
 
 def technique_numbers(spans: Iterable[TechniqueSpan]) -> dict[str, int]:
@@ -214,7 +225,7 @@ def _header(analysis: Analysis) -> str:
     return (
         '<header><p class="brand">unspin report</p>'
         f"<h1>{_esc(_display_title(analysis))}</h1>"
-        f'<dl class="meta">{items}</dl></header>'
+        f'<dl class="meta">{items}</dl>{gist_html(analysis)}</header>'
     )
 
 
@@ -293,17 +304,41 @@ def _badges(spans: Sequence[TechniqueSpan], numbers: dict[str, int], paragraph: 
     return f'<ul class="badges" aria-label="Techniques in paragraph {paragraph + 1}">{items}</ul>'
 
 
+def mention_ranges(analysis: Analysis) -> list[tuple[int, int, int]]:
+    """``(start, end, entity index)`` of every non-empty entity mention."""
+    return [
+        (m.start, m.end, i) for i, e in enumerate(analysis.entities) for m in e.mentions if m.start < m.end
+    ]
+
+
+def _paragraph_body(
+    analysis: Analysis, p: Paragraph, numbers: dict[str, int], mentions: Sequence[tuple[int, int, int]]
+) -> str:
+    """The paragraph's pieces, with each run inside the same entities' mentions wrapped in ``mark.ent``."""
+    inside = [(max(s, p.start), min(e, p.end), i) for s, e, i in mentions if max(s, p.start) < min(e, p.end)]
+    pieces = cut_pieces(p.start, p.end, analysis.spans, numbers, (c for s, e, _ in inside for c in (s, e)))
+
+    def entities(piece: Piece) -> str:
+        return " ".join(map(str, sorted({i for s, e, i in inside if s <= piece.start and piece.end <= e})))
+
+    parts = []
+    for key, run in groupby(pieces, key=entities):
+        body = "".join(_piece_html(analysis, piece, numbers) for piece in run)
+        parts.append(f'<mark class="ent" data-entity="{key}">{body}</mark>' if key else body)
+    return "".join(parts)
+
+
 def _article(analysis: Analysis, numbers: dict[str, int]) -> str:
     by_paragraph: dict[int, list[TechniqueSpan]] = defaultdict(list)
     for s in analysis.spans:
         by_paragraph[s.paragraph].append(s)
+    mentions = mention_ranges(analysis)
     parts = ['<article id="article">']
     for p in analysis.paragraphs:
-        pieces = cut_pieces(p.start, p.end, analysis.spans, numbers)
-        body = "".join(_piece_html(analysis, piece, numbers) for piece in pieces)
+        body = _paragraph_body(analysis, p, numbers, mentions)
         number = p.index + 1  # people count paragraphs from 1
         parts.append(
-            f'<div class="para" id="p{number}"><div class="margin"><span class="pn">¶ {number}</span>'
+            f'<div class="para" id="{paragraph_id(p.index)}"><div class="margin"><span class="pn">¶ {number}</span>'
             f"{_badges(by_paragraph.get(p.index, []), numbers, p.index)}</div>"
             f'<p class="ptext" data-i="{p.index}">{body}</p></div>'
         )
@@ -337,7 +372,7 @@ def render_html(analysis: Analysis) -> str:
         '<link rel="icon" href="data:,">\n'  # stops the browser asking a server for /favicon.ico
         f"<title>{_esc(_display_title(analysis))} · unspin</title>\n"
         f"<style>{css}</style>\n</head>\n<body>\n"
-        f"{_header(analysis)}\n<main>\n{_legend(analysis, numbers)}\n{_article(analysis, numbers)}\n</main>\n"
+        f"{_header(analysis)}\n{findings_html(analysis)}\n<main>\n{_legend(analysis, numbers)}\n{_article(analysis, numbers)}\n</main>\n"
         f"{_footer(analysis)}\n"
         '<div id="tip" class="tip" role="tooltip" hidden></div>\n'
         f'<script type="application/json" id="unspin-data">{data}</script>\n'

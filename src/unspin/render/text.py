@@ -12,15 +12,20 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from unspin.analysis import Analysis, TechniqueSpan
+from unspin.analysis import Analysis, Entity, Evidence, NarrativeFinding, SubnarrativeFinding, TechniqueSpan
 from unspin.taxonomy import pretty
+from unspin.taxonomy.narratives import DOMAIN_NAMES
 
 QUOTE_CHARS = 100  # a quoted span is trimmed to about this many characters
 OPENING_CHARS = 60  # first words of a loaded paragraph
+EXCERPT_CHARS = 80  # evidence of a narrative or an entity's role
+MAX_ENTITIES = 12  # entity rows; the rest are counted in a note
+NARROW = 60  # console width below which the entity table folds its kind column into the name
 BAR_MAX = 20  # bar cells at full console width
 _EIGHTHS = " ▏▎▍▌▋▊▉"  # partial block characters, so short bars still differ
 # Bidi embeddings, overrides and isolates: harmless in HTML, but in a terminal they reorder what follows.
@@ -35,13 +40,19 @@ class _TechniqueRow:
 
 
 def render_text(analysis: Analysis, console: Console, top: int = 8) -> None:
-    """Print the summary: header, techniques with bars, ``top`` strongest spans, ``top`` loaded paragraphs."""
+    """Print the summary: header, techniques with bars, genre and frames, narratives, entities, then the
+    ``top`` strongest spans and ``top`` loaded paragraphs."""
     console.print(_header(analysis))
     rows = _technique_rows(analysis)
-    if not rows:
+    if rows:
+        console.print(_techniques_table(rows, console.width))
+    else:
         console.print(Text("No persuasion techniques found in this text.", style="bold green"))
-        return
-    console.print(_techniques_table(rows, console.width))
+    gist = _gist(analysis)
+    if gist is not None:
+        console.print(gist)
+    console.print(_narratives(analysis))
+    console.print(_entities(analysis, console.width))
     if analysis.spans:
         console.print(_spans_table(analysis, top))
         console.print(_paragraphs_table(analysis, top))
@@ -179,4 +190,108 @@ def _paragraphs_table(analysis: Analysis, top: int) -> Table:
     for index, distinct in loaded_paragraphs(analysis, top):
         opening = analysis.paragraphs[index].text if index < len(analysis.paragraphs) else ""
         table.add_row(str(index + 1), str(distinct), Text(trim(clean(opening), OPENING_CHARS), style="dim"))
+    return table
+
+
+# ---------------------------------------------------------------- article-level findings
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def paragraph_refs(evidence: list[Evidence]) -> str:
+    """``¶3, ¶7``: the evidence paragraphs, numbered from 1 like the rest of the summary, best first."""
+    return ", ".join(f"¶{e.paragraph + 1}" for e in evidence)
+
+
+def _gist(analysis: Analysis) -> Text | None:
+    """``Genre: opinion (93%)`` and ``Frames: Security and defense 91%, ...``, one line each."""
+    lines: list[Text] = []
+    if analysis.genre is not None:
+        line = Text("Genre: ", style="bold")
+        line.append(clean(analysis.genre.label))
+        line.append(f" ({_pct(analysis.genre.confidence)})", style="dim")
+        lines.append(line)
+    if analysis.frames:
+        line = Text("Frames: ", style="bold")
+        for i, f in enumerate(analysis.frames):
+            line.append(", " if i else "")
+            line.append(clean(f.name))
+            line.append(f" {_pct(f.confidence)}", style="dim")
+        lines.append(line)
+    if not lines:
+        return None
+    gist = Text("\n").join(lines)
+    gist.append("\n")
+    return gist
+
+
+def _narrative_cell(n: SubnarrativeFinding) -> RenderableType:
+    """A narrative: name, domain, evidence paragraphs, an excerpt of the best one; a subnarrative: indented
+    name and evidence paragraphs."""
+    top = isinstance(n, NarrativeFinding)
+    cell = Text() if top else Text("↳ ", style="dim")
+    cell.append(clean(n.name), style="bold" if top else "")
+    if isinstance(n, NarrativeFinding):
+        cell.append(f"  {clean(DOMAIN_NAMES.get(n.domain, n.domain))}", style="dim")
+    if n.evidence:
+        cell.append(f"  {paragraph_refs(n.evidence)}", style="dim")
+        if top:
+            cell.append("\n")
+            cell.append("“" + trim(clean(n.evidence[0].text), EXCERPT_CHARS) + "”", style="italic")
+    # Padding keeps a subnarrative's wrapped lines indented too.
+    return cell if top else Padding(cell, (0, 0, 0, 2))
+
+
+def _narratives(analysis: Analysis) -> RenderableType:
+    if not analysis.narratives:
+        return Text.assemble(("Narratives\n", "bold"), "No known narrative (Other)\n")
+    table = _table("Narratives")
+    table.show_header = False
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(ratio=1)
+    for n in analysis.narratives:
+        table.add_row(_pct(n.confidence), _narrative_cell(n), end_section=not n.subnarratives)
+        for i, sub in enumerate(n.subnarratives, 1):
+            table.add_row(_pct(sub.confidence), _narrative_cell(sub), end_section=i == len(n.subnarratives))
+    return table
+
+
+def _role_cell(e: Entity) -> Text:
+    cell = Text()
+    if e.main_role is None:
+        cell.append("—", style="dim")
+    else:
+        cell.append(clean(e.main_role), style="bold")
+        cell.append(f" {_pct(e.confidence)}", style="dim")
+    for r in e.fine_roles:
+        cell.append(" · ", style="dim")
+        cell.append(clean(r.role))
+        cell.append(f" {_pct(r.confidence)}", style="dim")
+    if e.evidence is not None:
+        cell.append("\n")
+        cell.append("“" + trim(clean(e.evidence.text), EXCERPT_CHARS) + "”", style="italic")
+    return cell
+
+
+def _entities(analysis: Analysis, width: int) -> RenderableType:
+    if not analysis.entities:
+        return Text.assemble(("Entities\n", "bold"), ("No named entities found.\n", "dim"))
+    # Below NARROW columns the kind goes under the name, so that the name and role keep some width.
+    narrow = width < NARROW
+    table = _table("Entities")
+    table.add_column("Entity", ratio=1 if narrow else None)
+    if not narrow:
+        table.add_column("Kind", no_wrap=True)
+    table.add_column("#" if narrow else "Mentions", justify="right", no_wrap=True)
+    table.add_column("Role", ratio=2 if narrow else 1)
+    shown = analysis.entities[:MAX_ENTITIES]  # framed ones first: the analysis sorts them so
+    for e in shown:
+        name, kind = Text(clean(e.name)), Text(clean(e.kind), style="dim")
+        cells = [Text.assemble(name, "\n", kind)] if narrow else [name, kind]
+        table.add_row(*cells, str(len(e.mentions)), _role_cell(e))
+    rest = len(analysis.entities) - len(shown)
+    if rest:
+        table.caption, table.caption_justify = Text(f"+{rest} more\n", style="dim"), "left"
     return table

@@ -1,6 +1,6 @@
 """Write MODEL_CARD.md for the exported technique model, from the runtime's own held-out evaluation.
 
-Usage: python -m unspin.train.card --checkpoint build/techniques --out src/unspin/assets/techniques
+Usage: python -m unspin.train.card --checkpoint build/techniques --out src/unspin/assets/model
 
 The metrics come from the exported OpenVINO model (what users run), not from the PyTorch checkpoint. Since
 the thresholds were tuned on the held-out split, the card also reports a 2-fold cross-fitted estimate
@@ -43,12 +43,67 @@ def cross_fitted(held: list[sd.Article], analyzer: Analyzer) -> dict[str, float]
     return {k: float(np.mean(v)) for k, v in out.items()}
 
 
+def _auxiliary(cfg: dict[str, Any]) -> str:
+    if not cfg.get("auxiliary"):
+        return ""
+    return (
+        f"\nAuxiliary losses (weight {cfg['auxiliary']}) teach the shared encoder what articles are about and whom\n"
+        "they cast in which role, for the article heads below: per window, the article's narratives and\n"
+        "subnarratives (SemEval-2025 Task 10 English training documents, held-out documents excluded, added as\n"
+        "windows without token labels), genre and frames (SemEval-2023 subtasks 1-2 of the technique training\n"
+        "articles), and the main and fine roles of the annotated entity mentions in the window. The auxiliary\n"
+        "heads are dropped at export; the article heads are refitted on the exported encoder.\n"
+    )
+
+
+def heads_section(pm: dict[str, Any] | None) -> str:
+    """The article heads (``probes.json``) and their held-out scores from ``probe_metrics.json``."""
+    if not pm:
+        return ""
+    n, nh = pm["narratives"]["heldout"], pm["narratives"]["cross_validated"]
+    g, f, r, d = pm["genre"], pm["frames"], pm["roles"], pm["entity_detection_recall"]
+    hr = r["heldout"]
+    return f"""
+## Article heads (same encoder pass)
+Linear probes on the encoder's last hidden states, applied in numpy after the technique pass (no second
+encoder run): the article vector is [mean, max] over all tokens, a paragraph's the same over its tokens, a
+mention's [mean of its tokens, mean of its sentence]. Each is a logistic regression (scikit-learn; input
+standardization folded into the weights) with thresholds tuned on out-of-fold predictions of the training
+documents only; held-out documents are scored once.
+
+- **Narratives** (SemEval-2025 Task 10 subtask 2, English, {n["documents"]:.0f} held-out documents of which
+  {n["documents_real"]:.0f} have a real narrative; split seed {pm["split"]["semeval2025_seed"]}, 20% stratified by
+  domain; held-out ids in `probe_metrics.json`). One sigmoid per narrative and subnarrative seen in training;
+  decoding keeps the article's domain, makes the levels agree and answers `Other` when nothing passes.
+
+  | samples-F1 | all documents | real-narrative documents | cross-validated on training (all) |
+  |---|---|---|---|
+  | coarse (narratives) | {n["coarse_f1"]:.3f} | {n["coarse_f1_real"]:.3f} | {nh["coarse_f1"]:.3f} |
+  | fine (subnarratives) | {n["fine_f1"]:.3f} | {n["fine_f1_real"]:.3f} | {nh["fine_f1"]:.3f} |
+
+- **Entity roles** (subtask 1, on the {hr["mentions"]:.0f} gold held-out mentions): main-role accuracy
+  {hr["main_role_accuracy"]:.3f} (majority class {r["majority_main_role_accuracy"]:.3f}), fine-role exact match
+  {hr["fine_role_exact_match"]:.3f}. A `framed` probe (trained with the unannotated entity mentions of annotated
+  articles as negatives; threshold {r["framed_threshold"]:.2f}, cross-validated F1 {r["framed_cross_validated_f1"]:.3f})
+  leaves entities the article does not cast in a role unframed.
+- **Entity detection**: a BIO token tagger (PERSON, ORG, GPE, NORP, LOC) distilled from spaCy
+  `en_core_web_sm` 3.8 (MIT) run on the training texts, with the SemEval-2025 gold mentions added. Recall of
+  the held-out annotated mentions: {d["exact"]:.3f} exact, {d["overlap"]:.3f} overlapping.
+- **Genre** (SemEval-2023 subtask 1, {g["articles"]} held-out articles: {", ".join(f"{k} {v}" for k, v in g["heldout_counts"].items())}):
+  macro-F1 {g["macro_f1"]:.3f}, accuracy {g["accuracy"]:.3f} (cross-validated on training: macro-F1
+  {g["cross_validated_macro_f1"]:.3f}).
+- **Frames** (subtask 2, 14 frames): micro-F1 {f["micro_f1"]:.3f} on held-out (cross-validated on training
+  {f["cross_validated_micro_f1"]:.3f}).
+"""
+
+
 def render(
     metrics: dict[str, Any],
     train_meta: dict[str, Any],
     honest: dict[str, float],
     config: dict[str, Any],
     size_mb: float,
+    probe_metrics: dict[str, Any] | None = None,
 ) -> str:
     cfg = train_meta["config"]
     rows = []
@@ -93,6 +148,7 @@ Training: {cfg["epochs"]} epochs max, batch {cfg["batch"]}, AdamW (encoder lr {c
 positive weights (sqrt of the negative/positive ratio, capped at 10), seed {cfg["seed"]}; windows of
 {cfg["max_len"]} tokens with stride {cfg["train_stride"]}. Best epoch by held-out paragraph micro-F1:
 {train_meta["epoch"]}. Reproduce with `make train`.
+{_auxiliary(cfg)}
 
 | epoch | paragraph micro-F1 | macro-F1 | span F1 |
 |---|---|---|---|
@@ -117,7 +173,7 @@ paragraphs with the technique):
 
 Techniques with no English training example, never predicted: {", ".join(untrained) or "none"}.
 Techniques whose held-out support is below 3 use the single threshold that is best for all techniques together.
-
+{heads_section(probe_metrics)}
 ## Limits
 - Trained on 2017–2019 English news about US politics; users read 2022+ war coverage, often machine-translated
   from Russian or Chinese. Expect lower precision on those and treat every flag as a pointer for a human
@@ -140,7 +196,7 @@ Card written {date.today().isoformat()} by `python -m unspin.train.card`.
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--checkpoint", type=Path, default=Path("build/techniques"))
-    ap.add_argument("--out", type=Path, default=Path("src/unspin/assets/techniques"))
+    ap.add_argument("--out", type=Path, default=Path("src/unspin/assets/model"))
     args = ap.parse_args(argv)
     train_meta = json.loads((args.checkpoint / "metrics.json").read_text())
     articles = sd.load_articles()
@@ -152,8 +208,12 @@ def main(argv: list[str] | None = None) -> int:
     trained = sorted({s.technique for a in sd.split(articles)[0] for s in a.spans})
     train_meta["trained_labels"] = trained
     config = json.loads((args.out / "config.json").read_text())
-    size_mb = sum(p.stat().st_size for p in args.out.iterdir() if p.name != "MODEL_CARD.md") / 1e6
-    (args.out / "MODEL_CARD.md").write_text(render(metrics, train_meta, honest, config, size_mb))
+    probe_file = args.out / "probe_metrics.json"
+    probe_metrics = json.loads(probe_file.read_text()) if probe_file.exists() else None
+    size_mb = sum(
+        p.stat().st_size for p in args.out.iterdir() if p.name not in ("MODEL_CARD.md", "probe_metrics.json")
+    ) / 1e6
+    (args.out / "MODEL_CARD.md").write_text(render(metrics, train_meta, honest, config, size_mb, probe_metrics))
     (args.out / "metrics.json").write_text(
         json.dumps({"heldout": metrics, "heldout_cross_fitted": honest, "training": train_meta}, indent=2)
         + "\n"

@@ -1,6 +1,6 @@
 """Export a trained technique tagger to the runtime format: OpenVINO IR + tokenizer + label map.
 
-Usage: python -m unspin.train.export --checkpoint build/techniques --out src/unspin/assets/techniques
+Usage: python -m unspin.train.export --checkpoint build/techniques --out src/unspin/assets/model
        [--weights int8|fp16|fp32|int8-ptq]
 
 The graph takes ``input_ids`` and ``attention_mask`` [windows, length] and returns per-token technique
@@ -89,7 +89,7 @@ def quantize_int8(ov_model: ov.Model, n_windows: int = 300) -> ov.Model:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--checkpoint", type=Path, default=Path("build/techniques"))
-    ap.add_argument("--out", type=Path, default=Path("src/unspin/assets/techniques"))
+    ap.add_argument("--out", type=Path, default=Path("src/unspin/assets/model"))
     ap.add_argument("--weights", choices=["fp16", "fp32", "int8", "int8-ptq"], default="int8")
     args = ap.parse_args(argv)
 

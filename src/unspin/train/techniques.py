@@ -15,7 +15,7 @@ import argparse
 import json
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +45,25 @@ class TechniqueTagger(nn.Module):
     the exported graph has exactly these two outputs; the paragraph head runs outside it (numpy).
     """
 
-    def __init__(self, encoder: nn.Module, n_labels: int, dropout: float = 0.1) -> None:
+    def __init__(
+        self,
+        encoder: nn.Module,
+        n_labels: int,
+        dropout: float = 0.1,
+        n_doc_labels: int = 0,
+        n_role_labels: int = 0,
+    ) -> None:
         super().__init__()
         self.encoder = encoder
         self.dropout = nn.Dropout(dropout)
         hidden = encoder.config.hidden_size
         self.head = nn.Linear(hidden, n_labels)
         self.paragraph_head = nn.Linear(2 * hidden, n_labels)
+        # Auxiliary document labels (narratives, genre, frames) seen per window during training only: they
+        # teach the shared encoder what articles are about, for the heads trained on it afterwards.
+        self.doc_head = nn.Linear(2 * hidden, n_doc_labels) if n_doc_labels else None
+        # Auxiliary entity roles (main role, fine roles) from [mention, sentence] mean states.
+        self.role_head = nn.Linear(2 * hidden, n_role_labels) if n_role_labels else None
 
     def forward(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor
@@ -66,6 +78,22 @@ class TechniqueTagger(nn.Module):
         )
         return self.paragraph_head(self.dropout(pooled))
 
+    def doc_logits(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Logits of the auxiliary document labels from each window's [mean, max]-pooled states."""
+        assert self.doc_head is not None
+        m = mask.unsqueeze(-1).to(hidden.dtype)
+        mean = (hidden * m).sum(1) / m.sum(1).clamp(min=1)
+        mx = hidden.masked_fill(m == 0, -1e4).max(1).values
+        return self.doc_head(self.dropout(torch.cat([mean, mx], dim=-1)))
+
+    def role_logits(self, hidden: torch.Tensor, mentions: list[tuple[int, int, int, int, int]]) -> torch.Tensor:
+        """Logits of mentions (window, first, end, sentence first, sentence end) of a batch."""
+        assert self.role_head is not None
+        pooled = torch.stack(
+            [torch.cat([hidden[w, s:e].mean(0), hidden[w, a:b].mean(0)]) for w, s, e, a, b in mentions]
+        )
+        return self.role_head(self.dropout(pooled))
+
     def export_paragraph_head(self) -> LinearHead:
         w = self.paragraph_head.weight.detach().float().numpy().T.copy()
         return LinearHead(w, self.paragraph_head.bias.detach().float().numpy().copy())
@@ -79,6 +107,11 @@ class TrainSet:
     pieces: list[
         list[tuple[int, int, np.ndarray]]
     ]  # per window: (first, end, label vector) in window positions
+    owners: list[str] = field(default_factory=list)  # article id of each window
+    doc_y: np.ndarray | None = None  # [n, A] auxiliary document labels of each window's article
+    doc_mask: np.ndarray | None = None  # [n, A] 1 where the article has that label group
+    # per window: (first, end, sentence first, sentence end, main role index, fine-role vector)
+    mentions: list[list[tuple[int, int, int, int, int, np.ndarray]]] = field(default_factory=list)
 
 
 def token_labels(article: sd.Article, tokens: Tokens) -> np.ndarray:
@@ -96,7 +129,7 @@ def token_labels(article: sd.Article, tokens: Tokens) -> np.ndarray:
 
 def build_train_set(articles: list[sd.Article], tokenizer_path: str) -> TrainSet:
     tok = load_tokenizer(tokenizer_path)
-    ids, masks, labels, pieces = [], [], [], []
+    ids, masks, labels, pieces, owners = [], [], [], [], []
     for art in articles:
         tokens = tokenize(tok, art.text)
         if not len(tokens):
@@ -110,6 +143,7 @@ def build_train_set(articles: list[sd.Article], tokenizer_path: str) -> TrainSet
             lab = np.full((MAX_LEN, len(TECHNIQUES)), -1.0, dtype=np.float32)
             lab[1 : ln + 1] = y[s : s + ln]
             ids.append(win.input_ids[i])
+            owners.append(art.id)
             masks.append(win.attention_mask[i])
             labels.append(lab)
             # Paragraph pieces in this window; a piece's labels are the techniques its tokens carry.
@@ -120,7 +154,7 @@ def build_train_set(articles: list[sd.Article], tokenizer_path: str) -> TrainSet
                 first, last = int(where[0]), int(where[-1])
                 win_pieces.append((first + 1, last + 2, y[s + first : s + last + 1].max(axis=0)))
             pieces.append(win_pieces)
-    return TrainSet(np.stack(ids), np.stack(masks), np.stack(labels), pieces)
+    return TrainSet(np.stack(ids), np.stack(masks), np.stack(labels), pieces, owners)
 
 
 @torch.no_grad()
@@ -179,6 +213,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lr", type=float, default=6e-5)
     ap.add_argument("--head-lr", type=float, default=1e-3)
     ap.add_argument("--paragraph-weight", type=float, default=1.0, help="weight of the paragraph loss")
+    ap.add_argument(
+        "--auxiliary",
+        type=float,
+        default=0.0,
+        help="weight of the auxiliary document loss (narratives, genre, frames); 0 disables it",
+    )
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: no limit)")
     ap.add_argument("--smoke", action="store_true", help="a few articles, a few steps: checks the code runs")
     ap.add_argument("--threads", type=int, default=0)
@@ -199,13 +239,28 @@ def main(argv: list[str] | None = None) -> int:
     clause_labels = frozenset(TECHNIQUES.index(t) for t in sd.clause_techniques(train_arts))
 
     data = build_train_set(train_arts, tokenizer_path)
+    doc_labels: list[str] = []
+    if args.auxiliary:
+        from unspin.train import auxiliary
+
+        data, doc_labels = auxiliary.extend(data, train_arts, tokenizer_path, smoke=args.smoke)
+        log("auxiliary", windows=len(data.ids), labels=len(doc_labels))
     log("windows", n=len(data.ids), pieces=sum(len(p) for p in data.pieces))
     tok_pw = positive_weight((data.labels == 1).sum(axis=(0, 1)), (data.labels == 0).sum(axis=(0, 1)))
     piece_y = np.stack([y for ps in data.pieces for _, _, y in ps])
     par_pw = positive_weight(piece_y.sum(0), (1 - piece_y).sum(0))
 
-    model = TechniqueTagger(AutoModel.from_pretrained(str(base)), len(TECHNIQUES))
+    n_roles = 0
+    if data.mentions and any(data.mentions):
+        n_roles = len(next(m for ms in data.mentions for m in ms)[5]) + 3
+    model = TechniqueTagger(
+        AutoModel.from_pretrained(str(base)), len(TECHNIQUES), n_doc_labels=len(doc_labels), n_role_labels=n_roles
+    )
     heads = list(model.head.parameters()) + list(model.paragraph_head.parameters())
+    if model.doc_head is not None:
+        heads += list(model.doc_head.parameters())
+    if model.role_head is not None:
+        heads += list(model.role_head.parameters())
     opt = torch.optim.AdamW(
         [{"params": model.encoder.parameters(), "lr": args.lr}, {"params": heads, "lr": args.head_lr}],
         weight_decay=0.01,
@@ -231,13 +286,28 @@ def main(argv: list[str] | None = None) -> int:
             sel = order[b : b + args.batch]
             x, m, y = (torch.from_numpy(a[sel]) for a in (data.ids, data.masks, data.labels))
             pieces = [(w, s, e) for w, i in enumerate(sel) for s, e, _ in data.pieces[i]]
-            py = torch.from_numpy(np.stack([lab for i in sel for _, _, lab in data.pieces[i]]))
             with torch.autocast("cpu", dtype=torch.bfloat16):
                 logits, hidden = model(x, m)
-                plogits = model.paragraph_logits(hidden, pieces)
+                plogits = model.paragraph_logits(hidden, pieces) if pieces else None
+                dlogits = model.doc_logits(hidden, m) if model.doc_head is not None else None
+                ments = [(w, *mm[:4]) for w, i in enumerate(sel) for mm in (data.mentions[i] if data.mentions else [])]
+                rlogits = model.role_logits(hidden, ments) if ments and model.role_head is not None else None
             valid = (y >= 0).float()
             loss = (tok_loss(logits.float(), y.clamp(min=0)) * valid).sum() / valid.sum().clamp(min=1)
-            loss = loss + args.paragraph_weight * par_loss(plogits.float(), py)
+            if plogits is not None:
+                py = torch.from_numpy(np.stack([lab for i in sel for _, _, lab in data.pieces[i]]))
+                loss = loss + args.paragraph_weight * par_loss(plogits.float(), py)
+            if dlogits is not None and data.doc_y is not None and data.doc_mask is not None:
+                dy, dm = torch.from_numpy(data.doc_y[sel]), torch.from_numpy(data.doc_mask[sel])
+                dl = nn.functional.binary_cross_entropy_with_logits(dlogits.float(), dy, reduction="none")
+                loss = loss + args.auxiliary * (dl * dm).sum() / dm.sum().clamp(min=1)
+            if rlogits is not None:
+                rl = rlogits.float()
+                main = torch.tensor([mm[4] for i in sel for mm in data.mentions[i]])
+                fine = torch.from_numpy(np.stack([mm[5] for i in sel for mm in data.mentions[i]]))
+                role_loss = nn.functional.cross_entropy(rl[:, :3], main)
+                role_loss = role_loss + nn.functional.binary_cross_entropy_with_logits(rl[:, 3:], fine)
+                loss = loss + args.auxiliary * role_loss
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -278,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
         "lr": args.lr,
         "head_lr": args.head_lr,
         "paragraph_weight": args.paragraph_weight,
+        "auxiliary": args.auxiliary,
+        "auxiliary_labels": doc_labels,
         "split_seed": sd.SPLIT_SEED,
         "heldout_fraction": sd.HELDOUT_FRACTION,
         "train_articles": len(train_arts),

@@ -98,6 +98,38 @@
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") { hide(); } });
   document.addEventListener("click", function (e) { if (pinned && !tip.contains(e.target)) { hide(); } });
 
+  // Entities: a pressed button highlights every mark.ent whose data-entity lists it; one entity at a time.
+  var entButtons = document.querySelectorAll("button[data-entity]");
+  var entStatus = document.getElementById("ent-status");
+  var entOn = null;
+
+  function selectEntity(id, name) {
+    Array.prototype.forEach.call(document.querySelectorAll("mark.ent.on"), function (m) {
+      m.classList.remove("on");
+    });
+    Array.prototype.forEach.call(entButtons, function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-entity") === id ? "true" : "false");
+    });
+    entOn = id;
+    var found = id === null ? [] : document.querySelectorAll('mark.ent[data-entity~="' + id + '"]');
+    Array.prototype.forEach.call(found, function (m) { m.classList.add("on"); });
+    if (entStatus) {
+      entStatus.textContent = id === null ? "" :
+        found.length ? "Mentions of " + name + " are marked in the article." : "No mention of " + name + " in the article.";
+    }
+    if (found.length) {
+      var r = found[0].getBoundingClientRect();
+      if (r.top < 0 || r.bottom > window.innerHeight) { found[0].scrollIntoView({ block: "center" }); }
+    }
+  }
+
+  Array.prototype.forEach.call(entButtons, function (b) {
+    b.addEventListener("click", function () {
+      var id = b.getAttribute("data-entity");
+      selectEntity(entOn === id ? null : id, b.textContent);
+    });
+  });
+
   Array.prototype.forEach.call(document.querySelectorAll("input[data-t]"), function (box) {
     box.addEventListener("change", function () {
       var t = box.getAttribute("data-t");

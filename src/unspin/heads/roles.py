@@ -1,0 +1,87 @@
+"""Entity framing: the role an article casts a mention and an entity in (SemEval-2025 Task 10 subtask 1).
+
+Three probes read a mention's vector ([mean state of the mention's tokens, mean state of its sentence]):
+``framed`` (sigmoid: does the article cast this mention in a role at all? trained with the unannotated
+entity mentions of annotated articles as negatives, so an entity the article does not frame stays
+unframed), ``role`` (softmax over Protagonist, Antagonist, Innocent) and ``fine_role`` (sigmoid over the
+22 fine roles); the last two are trained on annotated mentions only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from unspin.model.probes import Probe, SpanPooler
+from unspin.taxonomy.roles import FINE_ROLES, MAIN_ROLES
+
+FRAMED = "framed"
+
+
+def mention_features(pool: SpanPooler, mention: tuple[int, int], sentence: tuple[int, int]) -> np.ndarray:
+    """[mean state of the mention's tokens, mean state of its sentence's tokens]."""
+    return np.concatenate([pool(*mention), pool(*sentence)])
+
+
+@dataclass(frozen=True)
+class RoleCall:
+    framed: float  # probability that the article casts this mention in a role
+    main_scores: dict[str, float]  # Protagonist/Antagonist/Innocent -> probability (given framed)
+    fine_scores: dict[str, float]  # fine role -> probability
+
+    @property
+    def main_role(self) -> str:
+        return max(self.main_scores, key=lambda k: self.main_scores[k])
+
+    def fine_roles(self, main: str, thresholds: dict[str, float]) -> list[tuple[str, float]]:
+        """Fine roles of ``main`` above their thresholds, best first; at least the best one."""
+        own = sorted(
+            ((r, p) for r, p in self.fine_scores.items() if FINE_ROLES.get(r) == main),
+            key=lambda rp: -rp[1],
+        )
+        picked = [(r, p) for r, p in own if p >= thresholds.get(r, 0.5)]
+        return picked or own[:1]
+
+
+class RoleHead:
+    def __init__(self, framed: Probe, role: Probe, fine: Probe):
+        self.framed_probe = framed
+        self.role = role
+        self.fine = fine
+        assert set(role.labels) == set(MAIN_ROLES), role.labels
+        t = fine.thresholds if fine.thresholds is not None else np.full(len(fine.labels), 0.5)
+        self.fine_thresholds = {r: float(v) for r, v in zip(fine.labels, t, strict=True)}
+        ft = framed.thresholds
+        self.framed_threshold = float(ft[0]) if ft is not None else 0.5
+
+    def __call__(self, features: np.ndarray) -> list[RoleCall]:
+        """Mention vectors [m, 2 * hidden] -> one call per mention."""
+        if not len(features):
+            return []
+        framed = self.framed_probe(features)[:, 0]
+        main = self.role(features)
+        fine = self.fine(features)
+        return [
+            RoleCall(
+                float(f),
+                {lab: float(p) for lab, p in zip(self.role.labels, row, strict=True)},
+                {lab: float(p) for lab, p in zip(self.fine.labels, frow, strict=True)},
+            )
+            for f, row, frow in zip(framed, main, fine, strict=True)
+        ]
+
+    def is_framed(self, call: RoleCall) -> bool:
+        return call.framed >= self.framed_threshold
+
+
+def sentence_of(sentences: Sequence[tuple[int, int]], start: int) -> int:
+    """Index of the sentence containing ``start`` (the nearest one before it otherwise)."""
+    best = 0
+    for i, (s, e) in enumerate(sentences):
+        if s <= start < e:
+            return i
+        if s <= start:
+            best = i
+    return best
