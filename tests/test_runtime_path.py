@@ -1,4 +1,4 @@
-"""The analyze path never imports torch or transformers: users install the runtime without them."""
+"""The analyze path never imports torch, transformers, scikit-learn or spaCy: users install the runtime without them."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def test_analyze_never_imports_torch(tmp_path) -> None:  # type: ignore[no-untyp
         "from unspin.cli import main\n"
         f"rc = main(['analyze', {str(DEMO)!r}, '-q', '-o', {str(tmp_path / 'a.json')!r}])\n"
         "assert rc == 0, rc\n"
-        "bad = [m for m in ('torch', 'transformers', 'sentence_transformers', 'onnx') if m in sys.modules]\n"
+        "bad = [m for m in ('torch', 'transformers', 'sentence_transformers', 'onnx', 'sklearn', 'spacy') if m in sys.modules]\n"
         "assert not bad, bad\n"
         "print('clean')\n"
     )

@@ -19,8 +19,10 @@ def test_train_export_and_load(tmp_path: Path) -> None:
     from unspin.train import export, techniques
 
     ckpt, out = tmp_path / "ckpt", tmp_path / "model"
-    assert techniques.main(["--smoke", "--out", str(ckpt)]) == 0
+    # With the auxiliary document and role losses, as `make train` runs it.
+    assert techniques.main(["--smoke", "--auxiliary", "0.5", "--out", str(ckpt)]) == 0
     metrics = json.loads((ckpt / "metrics.json").read_text())
+    assert any(lab.startswith("narrative:") for lab in metrics["config"]["auxiliary_labels"])
     assert set(metrics["thresholds"]) == set(techniques.TECHNIQUES)
     assert 0.0 <= metrics["paragraph_micro_f1"] <= 1.0
     assert export.main(["--checkpoint", str(ckpt), "--out", str(out)]) == 0
@@ -29,6 +31,34 @@ def test_train_export_and_load(tmp_path: Path) -> None:
     assert result.model.name == "unspin-techniques"
     for s in result.spans:
         assert result.text[s.start : s.end] == s.text
+    assert not analyzer.heads and result.narratives == [] and result.genre is None
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="needs ../shared/data")
+def test_article_heads_train_on_the_shipped_encoder(tmp_path: Path) -> None:
+    """The probe training end to end on a few documents; the runtime then uses every head."""
+    import shutil
+
+    pytest.importorskip("sklearn")
+    pytest.importorskip("spacy")
+    from unspin.analyzer import Analyzer
+    from unspin.model.runtime import default_model_dir
+    from unspin.train import probes
+
+    model = tmp_path / "model"
+    shutil.copytree(default_model_dir(), model)
+    for name in ("probes.npz", "probes.json", "probe_metrics.json"):
+        (model / name).unlink(missing_ok=True)
+    assert probes.main(["--model", str(model), "--smoke"]) == 0
+    m = json.loads((model / "probe_metrics.json").read_text())
+    assert 0.0 <= m["narratives"]["heldout"]["fine_f1"] <= 1.0
+    assert 0.0 <= m["roles"]["heldout"]["main_role_accuracy"] <= 1.0
+    analyzer = Analyzer(model_dir=model)
+    assert {"narratives", "genre", "frames", "ner", "framed", "role", "fine_role"} <= set(analyzer.heads.probes)
+    result = analyzer.analyze("Vladimir Putin met Joe Biden in Geneva.\n\nNATO said Russia was the aggressor.")
+    assert result.genre is not None
+    for e in result.entities:
+        assert all(result.text[x.start : x.end] == x.text for x in e.mentions)
 
 
 def test_split_is_article_level_and_fixed() -> None:

@@ -173,6 +173,9 @@ class Analysis(_Model):
             quoted += n.evidence
             for sub in n.subnarratives:
                 quoted += sub.evidence
+            for ev in [*n.evidence, *(e for sub in n.subnarratives for e in sub.evidence)]:
+                if ev.paragraph >= len(self.paragraphs):
+                    raise ValueError(f"evidence paragraph {ev.paragraph} does not exist")
         for e in self.entities:
             quoted += e.mentions
             if e.evidence is not None:
