@@ -111,29 +111,24 @@ class ArticleHeads:
                 out.append(Evidence(start=p.start, end=p.end, text=doc.span_text(p), paragraph=i, score=_r(score)))
             return out
 
+        def common(label: str, conf: float) -> dict[str, object]:
+            return {
+                "label": label,
+                "name": narr_tax.short(label),
+                "definition": narr_tax.definition(label),
+                "confidence": _r(conf),
+                "evidence": evidence(label),
+            }
+
         findings = []
         for label, conf in call.narratives.items():
             subs = [
-                SubnarrativeFinding(
-                    label=s,
-                    name=narr_tax.short(s),
-                    definition=narr_tax.definition(s),
-                    confidence=_r(p),
-                    evidence=evidence(s),
-                )
+                SubnarrativeFinding(**common(s, p))  # type: ignore[arg-type]
                 for s, p in call.subnarratives.items()
                 if narr_tax.parent(s) == label
             ]
             findings.append(
-                NarrativeFinding(
-                    label=label,
-                    name=narr_tax.short(label),
-                    definition=narr_tax.definition(label),
-                    confidence=_r(conf),
-                    evidence=evidence(label),
-                    domain=narr_tax.domain(label),  # type: ignore[arg-type]
-                    subnarratives=subs,
-                )
+                NarrativeFinding(**common(label, conf), domain=narr_tax.domain(label), subnarratives=subs)  # type: ignore[arg-type]
             )
         return findings
 

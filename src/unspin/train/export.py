@@ -103,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     ov.save_model(ov_model, str(args.out / "model.xml"), compress_to_fp16=args.weights == "fp16")
     shutil.copy(base_model_dir() / "tokenizer.json", args.out / "tokenizer.json")
+    # Article heads were fitted on the previous encoder's states: stale now (`unspin.train.probes` refits).
+    for stale in ("probes.npz", "probes.json", "probe_metrics.json"):
+        (args.out / stale).unlink(missing_ok=True)
     mix = metrics.get("mix", "tokens")
     head_file = args.out / "paragraph_head.npz"
     if has_paragraph_head and mix != "tokens":
@@ -114,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     trained = {span.technique for art in sd.split(sd.load_articles())[0] for span in art.spans}
     config = {
         "name": "unspin-techniques",
-        "version": metrics.get("version", "0.1.0"),
+        # 0.2: encoder trained with the auxiliary article losses, article heads beside it.
+        "version": "0.2.0" if metrics.get("config", {}).get("auxiliary") else "0.1.0",
         "labels": list(TECHNIQUES),
         "thresholds": [metrics["thresholds"][t] if t in trained else NEVER for t in TECHNIQUES],
         "span_thresholds": [

@@ -1,0 +1,108 @@
+"""The database schema as an ordered list of migrations.
+
+Each migration runs once, in its own transaction, and records its version in ``schema_version``. Never
+edit a migration that has shipped: append a new one (the web server's analyses table, the dense vectors
+of known claims ...). Versions must be 1, 2, 3 ... in list order; ``db.py`` checks that.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _sql(script: str) -> Callable[[sqlite3.Connection], None]:
+    # Split into statements the way sqlite3 does: a trigger body holds semicolons of its own.
+    statements: list[str] = []
+    pending = ""
+    for line in script.strip().splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+
+    def apply(conn: sqlite3.Connection) -> None:
+        # One statement at a time: executescript() would COMMIT the migration's transaction.
+        for statement in statements:
+            conn.execute(statement)
+
+    return apply
+
+
+# Known claims. `id` is AUTOINCREMENT so an id is never reused after a delete: tables keyed by claim id
+# (dense vectors, later) can never point at the wrong claim. Lists are JSON arrays. `claim_keys` maps
+# every stable key a claim is known under (its own and those of the records merged into it) to its id,
+# which is what makes re-imports idempotent. The FTS table is external-content (no second copy of the
+# text) and kept in step by triggers.
+_CLAIMS_V1 = """
+CREATE TABLE claims (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL CHECK (length(title) > 0),
+    summary TEXT NOT NULL DEFAULT '',
+    verdict TEXT NOT NULL DEFAULT '',
+    disproof TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    source_url TEXT NOT NULL DEFAULT '',
+    reviewer TEXT NOT NULL DEFAULT '',
+    date TEXT CHECK (date IS NULL OR date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    url TEXT NOT NULL DEFAULT '',
+    languages TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(languages)),
+    keywords TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(keywords)),
+    countries TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(countries)),
+    provenance TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(provenance)),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX claims_date ON claims (date);
+CREATE TABLE claim_keys (
+    key TEXT PRIMARY KEY,
+    claim_id INTEGER NOT NULL REFERENCES claims (id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX claim_keys_claim ON claim_keys (claim_id);
+CREATE VIRTUAL TABLE claims_fts USING fts5 (
+    title, summary, disproof, keywords,
+    content = 'claims', content_rowid = 'id',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER claims_fts_insert AFTER INSERT ON claims BEGIN
+    INSERT INTO claims_fts (rowid, title, summary, disproof, keywords)
+    VALUES (new.id, new.title, new.summary, new.disproof, new.keywords);
+END;
+CREATE TRIGGER claims_fts_delete AFTER DELETE ON claims BEGIN
+    INSERT INTO claims_fts (claims_fts, rowid, title, summary, disproof, keywords)
+    VALUES ('delete', old.id, old.title, old.summary, old.disproof, old.keywords);
+END;
+CREATE TRIGGER claims_fts_update AFTER UPDATE OF title, summary, disproof, keywords ON claims BEGIN
+    INSERT INTO claims_fts (claims_fts, rowid, title, summary, disproof, keywords)
+    VALUES ('delete', old.id, old.title, old.summary, old.disproof, old.keywords);
+    INSERT INTO claims_fts (rowid, title, summary, disproof, keywords)
+    VALUES (new.id, new.title, new.summary, new.disproof, new.keywords);
+END;
+CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    path TEXT NOT NULL,
+    format TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    imported INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    skipped INTEGER NOT NULL,
+    errors INTEGER NOT NULL
+)
+"""
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "known claims: claims, claim_keys, claims_fts (FTS5), imports", _sql(_CLAIMS_V1)),
+]

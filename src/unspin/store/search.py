@@ -1,0 +1,97 @@
+"""Search known claims: BM25 over the FTS5 index today; a dense ranking can join later.
+
+A ranker maps ``(conn, query, limit)`` to ``[(claim_id, score)]``, best first. ``search()`` runs one or
+more rankers and, with several, fuses them by reciprocal rank (scores of BM25 and cosine similarity are
+not on one scale, ranks are). The dense ranker of a later issue plugs in as a second ranker reading its
+own table keyed by claim id; nothing here needs to change.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Callable, Sequence
+
+from unspin.store.claims import KnownClaim, get_many
+
+Ranker = Callable[[sqlite3.Connection, str, int], list[tuple[int, float]]]
+
+# bm25() weights per FTS column (title, summary, disproof, keywords): the title *is* the claim; keywords
+# are curated topics; the summary retells the claim at length; the disproof mostly talks about other
+# things (the facts, the outlet), so a word there says least about what the claim is.
+BM25_WEIGHTS = (5.0, 1.5, 0.5, 2.0)
+MAX_TERMS = 32  # a pasted paragraph is a query too; 32 words rank as well and keep the OR query cheap
+MAX_LIMIT = 1000
+RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the difference between ranks 1 and 2
+
+_WORD = re.compile(r"\w+")
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 MATCH expression for free text that can never be an FTS5 syntax error.
+
+    The text is cut into words and each word is quoted, so ``"``, ``*``, ``NEAR(``, ``AND``/``OR``/
+    ``NOT`` and column filters (``title:``) are plain words; the words are OR-ed so a claim matching
+    most of them ranks first without having to match all. None when there is no word to search for.
+    """
+    seen: set[str] = set()
+    words: list[str] = []
+    for word in _WORD.findall(unicodedata.normalize("NFKC", text)):
+        folded = word.casefold()
+        # "_" alone is a \w run but no FTS token: an empty phrase would match nothing anyway.
+        if folded in seen or not any(ch.isalnum() for ch in word):
+            continue
+        seen.add(folded)
+        words.append(word)
+        if len(words) == MAX_TERMS:
+            break
+    return " OR ".join(f'"{w}"' for w in words) or None
+
+
+def rank_bm25(conn: sqlite3.Connection, query: str, limit: int) -> list[tuple[int, float]]:
+    """Claim ids and BM25 scores (higher is better; SQLite's bm25() is negated), best first."""
+    match = fts_query(query)
+    if match is None or limit <= 0:
+        return []
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    rows = conn.execute(
+        f"SELECT rowid, bm25(claims_fts, {weights}) AS rank FROM claims_fts WHERE claims_fts MATCH ? "
+        "ORDER BY rank, rowid LIMIT ?",
+        (match, min(limit, MAX_LIMIT)),
+    )
+    return [(int(rowid), -float(rank)) for rowid, rank in rows]
+
+
+def fuse(rankings: Sequence[list[tuple[int, float]]], limit: int, k: int = RRF_K) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: each ranking adds ``1 / (k + rank)`` to a claim's score."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, (claim_id, _) in enumerate(ranking, start=1):
+            scores[claim_id] = scores.get(claim_id, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+def _resolve(conn: sqlite3.Connection, ranked: list[tuple[int, float]]) -> list[tuple[KnownClaim, float]]:
+    claims = get_many(conn, [claim_id for claim_id, _ in ranked])
+    return [(claims[claim_id], score) for claim_id, score in ranked if claim_id in claims]
+
+
+def search_bm25(conn: sqlite3.Connection, query: str, limit: int = 10) -> list[tuple[KnownClaim, float]]:
+    """The claims best matching ``query`` by BM25, with their scores, best first."""
+    return _resolve(conn, rank_bm25(conn, query, limit))
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    limit: int = 10,
+    rankers: Sequence[Ranker] = (rank_bm25,),
+    depth: int = 100,
+) -> list[tuple[KnownClaim, float]]:
+    """Search with one ranker (its own scores) or several (fused by reciprocal rank over each one's
+    top ``depth``)."""
+    if len(rankers) == 1:
+        return _resolve(conn, rankers[0](conn, query, limit))
+    rankings = [ranker(conn, query, max(limit, depth)) for ranker in rankers]
+    return _resolve(conn, fuse(rankings, limit))
