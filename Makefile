@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := examples/khabarovsk-opinion.txt
 
-.PHONY: demo install dev test lint train bench clean
+.PHONY: demo install dev test lint train bench clean claims-bundle
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,7 @@ install: $(BIN)/python
 
 demo: install
 	$(BIN)/unspin analyze $(DEMO) -o out/khabarovsk-opinion.json -o out/khabarovsk-opinion.html
+	$(BIN)/unspin claims import --bundled   # the known-claims database: EUvsDisinfo cases (idempotent)
 
 # Training and test tools (torch CPU build, transformers, pytest, ruff, mypy).
 dev: $(BIN)/python
@@ -37,6 +38,11 @@ train: dev
 	$(BIN)/python -m unspin.train.export --checkpoint build/techniques --out $(MODEL) --weights int8
 	$(BIN)/python -m unspin.train.probes --model $(MODEL)
 	$(BIN)/python -m unspin.train.card --checkpoint build/techniques --out $(MODEL)
+
+# Rebuild the bundled known claims (src/unspin/assets/claims/euvsdisinfo.jsonl.gz) from ../shared/data/euvsdisinfo;
+# deterministic: the same exports give the same bytes.
+claims-bundle: install
+	$(BIN)/python -m unspin.claims.bundle
 
 schema: install
 	$(BIN)/python -m unspin.analysis > src/unspin/assets/analysis.schema.json

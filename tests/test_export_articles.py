@@ -55,7 +55,7 @@ def test_export_semeval2025_st2_official_format(tmp_path: Path) -> None:
 
 @needs25
 def test_export_semeval2025_st1_appends_roles_to_each_mention(tmp_path: Path) -> None:
-    root, docs = _mini25(tmp_path)
+    root, _ = _mini25(tmp_path)
     gold = (root / "subtask-1-annotations.txt").read_text(encoding="utf-8").splitlines()
     mentions = tmp_path / "mentions.txt"
     mentions.write_text("\n".join("\t".join(g.split("\t")[:4]) for g in gold) + "\n", encoding="utf-8")

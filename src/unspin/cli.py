@@ -1,4 +1,4 @@
-"""The ``unspin`` command. Verbs: analyze, evaluate, export.
+"""The ``unspin`` command. Verbs: analyze, evaluate, export, claims.
 
 Exit codes (stable, see README): 0 ok · 1 internal error · 2 bad input or usage · 3 refused (limits,
 private addresses, schemes) · 4 network failure · 130 interrupted.
@@ -131,6 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--mentions", type=Path, help="semeval2025-st1: doc<TAB>entity<TAB>start<TAB>end lines")
     x.add_argument("-o", "--output", type=Path, required=True)
     x.set_defaults(func=cmd_export)
+
+    from unspin.claims.cli import add_claims_parser  # imports nothing heavy; the commands import lazily
+
+    add_claims_parser(sub)
     return p
 
 

@@ -11,7 +11,6 @@ from datetime import date
 from urllib.parse import urlsplit, urlunsplit
 
 _WORD = re.compile(r"\w+")
-_SPACE = re.compile(r"\s+")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
 ELLIPSES = ("…", "...")
 _LANGUAGE_TAG = re.compile(r"[a-z]{2}(?:-[a-z0-9]{2,8})*")  # BCP 47 as fact-checkers write it: en, pt-br
@@ -28,7 +27,7 @@ def normalize_text(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Collapse all whitespace (line breaks in a CSV cell included) into single spaces."""
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() splits on exactly what \s matches, and faster
 
 
 def paragraphs(text: str) -> str:

@@ -43,7 +43,9 @@ def _sql(script: str) -> Callable[[sqlite3.Connection], None]:
 # (dense vectors, later) can never point at the wrong claim. Lists are JSON arrays. `claim_keys` maps
 # every stable key a claim is known under (its own and those of the records merged into it) to its id,
 # which is what makes re-imports idempotent. The FTS table is external-content (no second copy of the
-# text) and kept in step by triggers.
+# text) and kept in step by triggers, except while a row sits in claims_fts_bulk: a bulk load into an
+# empty table sets it inside its transaction and rebuilds the index once at the end (6x faster than
+# indexing row by row), so no other connection ever sees the flag.
 _CLAIMS_V1 = """
 CREATE TABLE claims (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -75,15 +77,19 @@ CREATE VIRTUAL TABLE claims_fts USING fts5 (
     content = 'claims', content_rowid = 'id',
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER claims_fts_insert AFTER INSERT ON claims BEGIN
+CREATE TABLE claims_fts_bulk (flag INTEGER);
+CREATE TRIGGER claims_fts_insert AFTER INSERT ON claims
+WHEN NOT EXISTS (SELECT 1 FROM claims_fts_bulk) BEGIN
     INSERT INTO claims_fts (rowid, title, summary, disproof, keywords)
     VALUES (new.id, new.title, new.summary, new.disproof, new.keywords);
 END;
-CREATE TRIGGER claims_fts_delete AFTER DELETE ON claims BEGIN
+CREATE TRIGGER claims_fts_delete AFTER DELETE ON claims
+WHEN NOT EXISTS (SELECT 1 FROM claims_fts_bulk) BEGIN
     INSERT INTO claims_fts (claims_fts, rowid, title, summary, disproof, keywords)
     VALUES ('delete', old.id, old.title, old.summary, old.disproof, old.keywords);
 END;
-CREATE TRIGGER claims_fts_update AFTER UPDATE OF title, summary, disproof, keywords ON claims BEGIN
+CREATE TRIGGER claims_fts_update AFTER UPDATE OF title, summary, disproof, keywords ON claims
+WHEN NOT EXISTS (SELECT 1 FROM claims_fts_bulk) BEGIN
     INSERT INTO claims_fts (claims_fts, rowid, title, summary, disproof, keywords)
     VALUES ('delete', old.id, old.title, old.summary, old.disproof, old.keywords);
     INSERT INTO claims_fts (rowid, title, summary, disproof, keywords)

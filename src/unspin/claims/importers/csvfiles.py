@@ -44,8 +44,8 @@ def _delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=first.count) if any(d in first for d in ",;\t") else ","
 
 
-def records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """``(start line, cells)`` per non-blank record. Raises _CsvBroken where the csv module gives up (a
+def records(text: str) -> Iterator[tuple[int, int, list[str]]]:
+    """``(first line, last line, cells)`` per non-blank record. Raises _CsvBroken where the csv module gives up (a
     cell over its size limit: usually an unclosed quote swallowing the rest of the file)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     start = 1
@@ -57,7 +57,7 @@ def records(text: str) -> Iterator[tuple[int, list[str]]]:
         except csv.Error as err:
             raise _CsvBroken(start, f"unreadable CSV from here on ({err}); is a quote left open?") from err
         if any(cell.strip() for cell in cells):
-            yield start, cells
+            yield start, reader.line_num, cells
         start = reader.line_num + 1
 
 
@@ -144,6 +144,8 @@ def _euvsdisinfo_2021(r: Record, source: str, line: int) -> KnownClaim:
     day = parse_iso_date(r["date"])
     # Lists are "+"-separated; a few outlet cells also hold several lines, one outlet each.
     outlets = split_list(r.get("outlets", ""), "+\r\n")
+    # Long outlet lists end with the scraped label of the site's "Show more" button.
+    outlets = tuple(o for o in outlets if o.casefold() != "show more")
     return KnownClaim(
         title=title,
         verdict=DISINFORMATION,
@@ -203,10 +205,10 @@ def read_csv(text: str, source: str, expected: str | None = None) -> tuple[str, 
         raise BadInput(f"{source}:{err.line}: {err.reason}") from err
     if first is None:
         raise BadInput(f"{source} holds no rows.")
-    line, cells = first
+    line, _, cells = first
     layout = detect_layout(cells)
     header = _header(cells)
-    pending: list[tuple[int, list[str]]] = []
+    pending: list[tuple[int, int, list[str]]] = []
     if layout is None and _looks_like_simple_row(cells):
         layout, header, pending = LAYOUT_SIMPLE[0], list(SIMPLE_COLUMNS), [first]
     family = layout.split("-")[0] if layout else None  # euvsdisinfo-2018 and -2021 are one --format
@@ -219,13 +221,13 @@ def read_csv(text: str, source: str, expected: str | None = None) -> tuple[str, 
 
 
 def _rows(
-    stream: Iterator[tuple[int, list[str]]],
-    pending: list[tuple[int, list[str]]],
+    stream: Iterator[tuple[int, int, list[str]]],
+    pending: list[tuple[int, int, list[str]]],
     header: list[str],
     build: Callable[[Record, str, int], KnownClaim],
     source: str,
 ) -> Iterator[Row]:
-    def all_records() -> Iterator[tuple[int, list[str]]]:
+    def all_records() -> Iterator[tuple[int, int, list[str]]]:
         yield from pending
         yield from stream
 
@@ -238,11 +240,18 @@ def _rows(
             return
         if item is None:
             return
-        line, cells = item
+        line, last, cells = item
         if len(cells) == len(header) - 1 and header[-1] == "language":
             cells = [*cells, ""]  # the optional last column left out
         if len(cells) != len(header):
-            yield line, f"expected {len(header)} fields, found {len(cells)} (a stray comma or quote?)"
+            reason = f"expected {len(header)} fields, found {len(cells)}"
+            # An unclosed quote swallows the lines after it into one record: say how far it ran.
+            hint = (
+                f"; the record runs to line {last}: is a quote left open?"
+                if last - line > 2
+                else " (a stray comma or quote?)"
+            )
+            yield line, reason + hint
             continue
         try:
             yield line, build(dict(zip(header, cells, strict=True)), source, line)
