@@ -85,12 +85,17 @@ def test_restarted_b_tags_separated_by_a_space_merge() -> None:
     assert decode(text, toks) == [("Far East", "LOC")]
 
 
-def test_different_kinds_never_merge() -> None:
-    text = "Kremlin Moscow"
-    assert decode(text, [("Kremlin", "B-ORG"), ("Moscow", "I-GPE")]) == [
-        ("Kremlin", "ORG"),
-        ("Moscow", "GPE"),
-    ]
+def test_adjacent_names_of_different_kinds_are_one_name_of_the_last_kind() -> None:
+    # "Soviet Union" comes out of the tagger as NORP + GPE: one name, a GPE (its head noun's kind).
+    text = "the Soviet Union fell"
+    toks = [("the", "O"), ("Soviet", "B-NORP"), ("Union", "B-GPE"), ("fell", "O")]
+    assert decode(text, toks) == [("Soviet Union", "GPE")]
+
+
+def test_different_kinds_split_at_punctuation_and_lowercase_words() -> None:
+    text = "Kremlin, Moscow and Kremlin officials"
+    toks = [("Kremlin", "B-ORG"), (",", "O"), ("Moscow", "B-GPE"), ("and", "O"), ("Kremlin", "B-ORG"), ("officials", "B-GPE")]
+    assert decode(text, toks) == [("Kremlin", "ORG"), ("Moscow", "GPE"), ("Kremlin", "ORG"), ("officials", "GPE")]
 
 
 def test_comma_separated_names_stay_two() -> None:

@@ -103,13 +103,17 @@ def decode_mentions(text: str, offsets: np.ndarray, tag_probs: np.ndarray, min_c
         if name == "O":
             flush()
             continue
-        prefix, kind = name.split("-", 1)
+        kind = name.split("-", 1)[1]  # B and I alike: adjacency decides (see below)
         gap = text[int(offsets[cur[-1], 1]) : s] if cur else ""
-        # The tagger often restarts a multi-word name with B ("the Far|East"): same-kind tags separated by
-        # plain spaces only are one name; punctuation or a line break separates two ("Russia, Ukraine").
+        # The tagger often restarts a multi-word name with B, sometimes with another kind ("the Far|East",
+        # "Soviet|Union"): entity tokens separated by plain spaces only are one name, whose kind is that of
+        # its last word (the head noun: "Soviet Union" is a GPE); punctuation or a line break separates
+        # two names ("Russia, Ukraine").
         joined = bool(cur) and (gap == "" or gap.isspace()) and "\n" not in gap and "\r" not in gap
-        if cur and kind == cur_kind and joined and (prefix == "I" or same_word or gap.strip() == ""):
+        capitalized = text[s : s + 1].isupper()
+        if cur and joined and (kind == cur_kind or (capitalized and not same_word)):
             cur.append(i)
+            cur_kind = kind
         else:
             flush()
             cur.append(i)
