@@ -67,7 +67,9 @@ def test_bundled_import_is_idempotent(seeded: tuple[Path, dict[str, Any], str]) 
 
 def test_search_nato_expansion_finds_nato_cases(seeded: tuple[Path, dict[str, Any], str]) -> None:
     db, _, _ = seeded
-    code, out, _ = run("claims", "search", "NATO expansion", "--limit", "5", "--json", "--db", str(db))
+    code, out, _ = run(
+        "claims", "search", "NATO expansion", "--limit", "5", "--json", "--mode", "bm25", "--db", str(db)
+    )
     results = json.loads(out)
     assert code == 0 and len(results) == 5
     for result in results:
@@ -80,7 +82,9 @@ def test_search_nato_expansion_finds_nato_cases(seeded: tuple[Path, dict[str, An
 
 def test_search_table(seeded: tuple[Path, dict[str, Any], str]) -> None:
     db, _, _ = seeded
-    code, out, _ = run("claims", "search", 'NEAR( "MH17" AND *', "--limit", "3", "--db", str(db))
+    code, out, _ = run(
+        "claims", "search", 'NEAR( "MH17" AND *', "--limit", "3", "--mode", "bm25", "--db", str(db)
+    )
     assert code == 0 and "MH17" in out and "score" in out
 
 

@@ -110,8 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("evaluate", help="score the model on a labelled split")
     e.add_argument(
         "task",
-        choices=["semeval2023", "semeval2025", "semeval2023-genre", "semeval2023-frames"],
-        help="semeval2023: techniques; semeval2025: narratives, roles, entities; genre; frames",
+        choices=["semeval2023", "semeval2025", "semeval2023-genre", "semeval2023-frames", "claims"],
+        help="semeval2023: techniques; semeval2025: narratives, roles, entities; genre; frames; "
+        "claims: known-claims retrieval (BM25, dense, hybrid)",
     )
     e.add_argument("--split", choices=["heldout", "train", "all"], default="heldout")
     e.add_argument("--data", type=Path, help="language folder of the release (default ../shared/data/.../en)")

@@ -55,6 +55,12 @@ def add_claims_parser(sub: Any) -> None:
     s.add_argument("query", help="words to look for (a claim, a title, keywords)")
     s.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
     s.add_argument("--json", action="store_true", help="print the results as JSON")
+    s.add_argument(
+        "--mode",
+        choices=("bm25", "dense", "hybrid"),
+        help="words (bm25), meaning (dense) or both fused (hybrid; the default when the similarity "
+        "model is installed, else bm25)",
+    )
     s.set_defaults(func=cmd_search)
 
     t = verbs.add_parser("stats", parents=[common], help="what the database holds")
@@ -125,15 +131,46 @@ def _result_json(claim: KnownClaim, score: float) -> dict[str, Any]:
     return {"score": round(score, 4), **data}
 
 
-def cmd_search(args: argparse.Namespace) -> int:
-    from unspin.store.search import fts_query, search
+def _embed_missing(conn: Connection) -> None:
+    """Embed the claims without a vector (all of them on first use: ~20 s for the bundled cases)."""
+    import time
 
-    if fts_query(args.query) is None:
+    from unspin.model.similarity import shared_encoder
+    from unspin.store.vectors import embed_missing, missing_count
+
+    encoder = shared_encoder()
+    missing = missing_count(conn, encoder.name)
+    if not missing:
+        return
+    if missing > 1000:
+        print(f"unspin: embedding {missing:,} known claims for meaning search (once)…", file=sys.stderr)
+    started = time.perf_counter()
+    embed_missing(conn, encoder)
+    if missing > 1000:
+        print(f"unspin: embedded in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from unspin.model.similarity import similarity_model_available
+    from unspin.store.search import HYBRID_WEIGHTS, Ranker, fts_query, rank_bm25, search
+
+    mode = args.mode or ("hybrid" if similarity_model_available() else "bm25")
+    if mode != "dense" and fts_query(args.query) is None:
         raise BadInput("The query has no words to search for.")
+    if not args.query.strip():
+        raise BadInput("The query is empty.")
     if args.limit < 1:
         raise BadInput("--limit must be at least 1.")
+    if mode != "bm25" and not similarity_model_available():
+        raise BadInput(f"--mode {mode} needs the similarity model (assets/similarity), which is missing.")
     conn = _open(args, seed=True)
-    results = search(conn, args.query, args.limit)
+    rankers: tuple[Ranker, ...] = (rank_bm25,)
+    if mode != "bm25":
+        from unspin.store.vectors import rank_dense
+
+        _embed_missing(conn)
+        rankers = (rank_dense,) if mode == "dense" else (rank_bm25, rank_dense)
+    results = search(conn, args.query, args.limit, rankers=rankers, weights=HYBRID_WEIGHTS)
     if args.json:
         sys.stdout.write(
             json.dumps([_result_json(c, s) for c, s in results], ensure_ascii=False, indent=2) + "\n"
@@ -156,7 +193,12 @@ def cmd_search(args: argparse.Namespace) -> int:
         link = claim.url or claim.source_url
         if link:
             cell.append("\n" + link, style="dim")
-        table.add_row(f"{score:.1f}", claim.date or "", cell, _short_source(claim.source))
+        table.add_row(
+            f"{score:.1f}" if mode == "bm25" else f"{score:.3f}",
+            claim.date or "",
+            cell,
+            _short_source(claim.source),
+        )
     Console().print(table)
     return 0
 

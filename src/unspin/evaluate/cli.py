@@ -17,6 +17,10 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
     from unspin.analyzer import Analyzer
 
+    if args.task == "claims":
+        from unspin.evaluate.claims import run_evaluate_claims
+
+        return run_evaluate_claims(args.json)
     if args.task != "semeval2023":
         return run_articles(args)
 

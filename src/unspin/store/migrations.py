@@ -109,6 +109,22 @@ CREATE TABLE imports (
 )
 """
 
+# Dense sentence vectors of known claims (see store/vectors.py): one per claim, float16 bytes (384 x 2),
+# tagged with the model that made them, so a new model re-embeds instead of mixing spaces. A claim whose
+# title or summary changes loses its vector (the trigger) and is embedded again on the next dense search.
+_VECTORS_V2 = """
+CREATE TABLE claim_vectors (
+    claim_id INTEGER PRIMARY KEY REFERENCES claims (id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL
+);
+CREATE INDEX claim_vectors_model ON claim_vectors (model);
+CREATE TRIGGER claim_vectors_stale AFTER UPDATE OF title, summary ON claims BEGIN
+    DELETE FROM claim_vectors WHERE claim_id = old.id;
+END
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "known claims: claims, claim_keys, claims_fts (FTS5), imports", _sql(_CLAIMS_V1)),
+    Migration(2, "dense vectors of known claims: claim_vectors", _sql(_VECTORS_V2)),
 ]

@@ -1,9 +1,9 @@
-"""Search known claims: BM25 over the FTS5 index today; a dense ranking can join later.
+"""Search known claims: BM25 over the FTS5 index, dense cosine (``store/vectors.py``), or both.
 
 A ranker maps ``(conn, query, limit)`` to ``[(claim_id, score)]``, best first. ``search()`` runs one or
-more rankers and, with several, fuses them by reciprocal rank (scores of BM25 and cosine similarity are
-not on one scale, ranks are). The dense ranker of a later issue plugs in as a second ranker reading its
-own table keyed by claim id; nothing here needs to change.
+more rankers and, with several, fuses them by (weighted) reciprocal rank: scores of BM25 and cosine
+similarity are not on one scale, ranks are. ``HYBRID_WEIGHTS`` were chosen on the tuning half of
+``unspin evaluate claims`` (README).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ BM25_WEIGHTS = (5.0, 1.5, 0.5, 2.0)
 MAX_TERMS = 32  # a pasted paragraph is a query too; 32 words rank as well and keep the OR query cheap
 MAX_LIMIT = 1000
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the difference between ranks 1 and 2
+# (BM25, dense) weights of the hybrid ranking: picked on the tuning half of `unspin evaluate claims`.
+HYBRID_WEIGHTS = (1.0, 1.0)
 
 _WORD = re.compile(r"\w+")
 
@@ -63,12 +65,18 @@ def rank_bm25(conn: sqlite3.Connection, query: str, limit: int) -> list[tuple[in
     return [(int(rowid), -float(rank)) for rowid, rank in rows]
 
 
-def fuse(rankings: Sequence[list[tuple[int, float]]], limit: int, k: int = RRF_K) -> list[tuple[int, float]]:
-    """Reciprocal rank fusion: each ranking adds ``1 / (k + rank)`` to a claim's score."""
+def fuse(
+    rankings: Sequence[list[tuple[int, float]]],
+    limit: int,
+    k: int = RRF_K,
+    weights: Sequence[float] | None = None,
+) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: ranking i adds ``weights[i] / (k + rank)`` to a claim's score."""
     scores: dict[int, float] = {}
-    for ranking in rankings:
+    for i, ranking in enumerate(rankings):
+        weight = 1.0 if weights is None else weights[i]
         for rank, (claim_id, _) in enumerate(ranking, start=1):
-            scores[claim_id] = scores.get(claim_id, 0.0) + 1.0 / (k + rank)
+            scores[claim_id] = scores.get(claim_id, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
@@ -88,10 +96,11 @@ def search(
     limit: int = 10,
     rankers: Sequence[Ranker] = (rank_bm25,),
     depth: int = 100,
+    weights: Sequence[float] | None = None,
 ) -> list[tuple[KnownClaim, float]]:
-    """Search with one ranker (its own scores) or several (fused by reciprocal rank over each one's
-    top ``depth``)."""
+    """Search with one ranker (its own scores) or several (fused by weighted reciprocal rank over each
+    one's top ``depth``)."""
     if len(rankers) == 1:
         return _resolve(conn, rankers[0](conn, query, limit))
     rankings = [ranker(conn, query, max(limit, depth)) for ranker in rankers]
-    return _resolve(conn, fuse(rankings, limit))
+    return _resolve(conn, fuse(rankings, limit, weights=weights))

@@ -1,0 +1,172 @@
+"""``unspin evaluate claims``: can a retelling of a known claim find it? BM25, dense and hybrid.
+
+Built from the database's own claims: every claim with a summary (the 2015-2018 EUvsDisinfo cases) is a
+query, its summary the query text, the claim itself the one right answer among ALL claims in the database.
+The merged records hold that summary (and the disproof) as searchable text, so BM25 would find each query
+in itself; the benchmark therefore searches **titles only**, for both rankers: an FTS5 index and sentence
+embeddings over the titles of all claims, built here (the stored index and vectors are not used). The
+queries are split in two halves by a fixed seed: the tuning half picks the hybrid fusion weights
+(``TUNING_GRID``, best Recall@5, then MRR@10; ``search.HYBRID_WEIGHTS`` holds the pick), the held-out half
+is reported.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from unspin.store.search import HYBRID_WEIGHTS, RRF_K, fts_query, fuse
+from unspin.store.vectors import Embedder, top_k
+
+SEED = 2024
+DEPTH = 100  # candidates per ranker before fusion
+# (BM25, dense) weights tried on the tuning half; (1, 1) is plain reciprocal rank fusion.
+TUNING_GRID = ((1.0, 1.0), (1.0, 0.5), (1.0, 0.75), (1.0, 1.5), (1.0, 2.0), (1.0, 3.0), (0.0, 1.0))
+Ranking = list[tuple[int, float]]
+
+
+@dataclass(frozen=True)
+class Case:
+    query: str
+    target: int
+
+
+def build_cases(conn: sqlite3.Connection) -> tuple[list[Case], list[int], list[str]]:
+    """(cases, ids of all claims, their titles)."""
+    rows = conn.execute("SELECT id, title, summary FROM claims ORDER BY id").fetchall()
+    cases = [Case(summary, int(cid)) for cid, _, summary in rows if summary.strip()]
+    return cases, [int(r[0]) for r in rows], [str(r[1]) for r in rows]
+
+
+def split_cases(cases: Sequence[Case], seed: int = SEED) -> tuple[list[Case], list[Case]]:
+    """(tuning half, held-out half), by a fixed permutation."""
+    order = np.random.default_rng(seed).permutation(len(cases))
+    half = len(cases) // 2
+    return [cases[i] for i in order[:half]], [cases[i] for i in order[half:]]
+
+
+def title_bm25(ids: Sequence[int], titles: Sequence[str]) -> Any:
+    """A BM25 ranker over titles only (same tokenizer as the claims index), in memory."""
+    mem = sqlite3.connect(":memory:")
+    mem.execute(
+        "CREATE VIRTUAL TABLE t USING fts5 (title, tokenize = 'porter unicode61 remove_diacritics 2')"
+    )
+    mem.executemany("INSERT INTO t (rowid, title) VALUES (?, ?)", zip(ids, titles, strict=True))
+
+    def rank(query: str, limit: int) -> Ranking:
+        match = fts_query(query)
+        if match is None:
+            return []
+        rows = mem.execute(
+            "SELECT rowid, bm25(t) AS r FROM t WHERE t MATCH ? ORDER BY r, rowid LIMIT ?", (match, limit)
+        )
+        return [(int(i), -float(r)) for i, r in rows]
+
+    return rank
+
+
+def metrics(rankings: Sequence[Ranking], targets: Sequence[int]) -> dict[str, float]:
+    n = len(targets)
+    r1 = r5 = mrr = 0.0
+    for ranking, target in zip(rankings, targets, strict=True):
+        ids = [cid for cid, _ in ranking[:10]]
+        if target in ids:
+            rank = ids.index(target) + 1
+            r1 += rank == 1
+            r5 += rank <= 5
+            mrr += 1.0 / rank
+    return {
+        "recall@1": r1 / n if n else 0.0,
+        "recall@5": r5 / n if n else 0.0,
+        "mrr@10": mrr / n if n else 0.0,
+    }
+
+
+def _hybrid(bm25: Sequence[Ranking], dense: Sequence[Ranking], weights: Sequence[float]) -> list[Ranking]:
+    return [fuse([b, d], 10, k=RRF_K, weights=weights) for b, d in zip(bm25, dense, strict=True)]
+
+
+def evaluate_claims(conn: sqlite3.Connection, encoder: Embedder, seed: int = SEED) -> dict[str, Any]:
+    cases, ids, titles = build_cases(conn)
+    if not cases:
+        raise ValueError("no claim with a summary: nothing to build the benchmark from")
+    bm25 = title_bm25(ids, titles)
+    matrix = encoder.encode(titles)
+    id_array = np.asarray(ids, dtype=np.int64)
+    queries = encoder.encode([c.query for c in cases])
+    position = {id(c): i for i, c in enumerate(cases)}
+    tuning, held = split_cases(cases, seed)
+
+    def rankings(part: Sequence[Case]) -> tuple[list[Ranking], list[Ranking]]:
+        b = [bm25(c.query, DEPTH) for c in part]
+        d = [top_k(matrix, id_array, queries[position[id(c)]], DEPTH) for c in part]
+        return b, d
+
+    tb, td = rankings(tuning)
+    targets = [c.target for c in tuning]
+    grid = [{"weights": list(w), **metrics(_hybrid(tb, td, w), targets)} for w in TUNING_GRID]
+    best = max(grid, key=lambda row: (row["recall@5"], row["mrr@10"]))
+    hb, hd = rankings(held)
+    held_targets = [c.target for c in held]
+    return {
+        "claims": len(ids),
+        "queries": len(cases),
+        "tuning": len(tuning),
+        "heldout": len(held),
+        "seed": seed,
+        "searched": "titles only (the query's own summary and disproof are not searchable)",
+        "model": encoder.name,
+        "hybrid_weights": list(HYBRID_WEIGHTS),
+        "tuning_grid": grid,
+        "tuning_best_weights": best["weights"],
+        "results": {
+            "bm25": metrics(hb, held_targets),
+            "dense": metrics(hd, held_targets),
+            "hybrid": metrics(_hybrid(hb, hd, HYBRID_WEIGHTS), held_targets),
+        },
+    }
+
+
+def run_evaluate_claims(as_json: bool) -> int:
+    """The benchmark over the bundled claims, in a fresh in-memory database (the user's is not touched)."""
+    import json
+    import sys
+    import time
+
+    from unspin.claims.bundle import import_bundled
+    from unspin.model.similarity import SentenceEncoder, similarity_model_available
+    from unspin.store.db import connect
+
+    if not similarity_model_available():
+        from unspin.errors import BadInput
+
+        raise BadInput("The similarity model (assets/similarity) is missing: export it first.")
+    started = time.perf_counter()
+    conn = connect(":memory:")
+    import_bundled(conn)
+    result = evaluate_claims(conn, SentenceEncoder())
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    console.print(
+        f"[bold]Known claims retrieval[/]: {result['heldout']} held-out queries (of {result['queries']}; "
+        f"{result['tuning']} tuned the fusion) against {result['claims']:,} claims; query = a case's "
+        f"summary, target = its claim; {result['searched']}; model {result['model']}"
+    )
+    table = Table("ranking", "Recall@1", "Recall@5", "MRR@10")
+    for name, label in (("bm25", "BM25"), ("dense", "dense"), ("hybrid", "hybrid (RRF)")):
+        m = result["results"][name]
+        table.add_row(label, f"{m['recall@1']:.3f}", f"{m['recall@5']:.3f}", f"{m['mrr@10']:.3f}")
+    console.print(table)
+    weights = result["hybrid_weights"]
+    console.print(f"hybrid: reciprocal rank fusion, k=60, weights BM25 {weights[0]:g} / dense {weights[1]:g}")
+    return 0

@@ -1,0 +1,116 @@
+"""Sentence embeddings for known claims: all-MiniLM-L6-v2 on OpenVINO (``assets/similarity``).
+
+The exported graph pools and normalizes inside itself (see ``unspin.train.similarity_export``), so
+``encode`` only tokenizes, batches texts of similar length together and runs it. Same engine, precision
+rules and compile cache as the technique encoder (``runtime.py``); no torch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tokenizers import Tokenizer
+
+from unspin.model.runtime import compile_cache_dir
+
+ASSETS = "similarity"
+DIM = 384
+PAD_ID = 0
+
+
+def default_similarity_dir() -> Path:
+    env = os.environ.get("UNSPIN_SIMILARITY_DIR")
+    if env:
+        return Path(env)
+    return Path(str(resources.files("unspin") / "assets" / ASSETS))
+
+
+def similarity_model_available(model_dir: Path | None = None) -> bool:
+    return ((model_dir or default_similarity_dir()) / "model.xml").is_file()
+
+
+def load_similarity_tokenizer(path: Path) -> Tokenizer:
+    tok = Tokenizer.from_file(str(path))
+    tok.no_padding()
+    tok.no_truncation()
+    return tok
+
+
+def encode_batch_inputs(tok: Tokenizer, texts: list[str], max_len: int) -> tuple[np.ndarray, np.ndarray]:
+    """input_ids and attention_mask [n, longest] (int64), with [CLS]/[SEP], cut at ``max_len`` tokens."""
+    encodings = tok.encode_batch(texts, add_special_tokens=True)
+    rows = []
+    for enc in encodings:
+        ids = enc.ids
+        if len(ids) > max_len:
+            ids = ids[: max_len - 1] + ids[-1:]  # keep the final [SEP]
+        rows.append(ids)
+    width = max(len(r) for r in rows)
+    input_ids = np.full((len(rows), width), PAD_ID, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for i, r in enumerate(rows):
+        input_ids[i, : len(r)] = r
+        mask[i, : len(r)] = 1
+    return input_ids, mask
+
+
+class SentenceEncoder:
+    """``encode(texts)`` → float32 [n, 384], L2-normalized. ``precision``: auto, bf16 or f32."""
+
+    def __init__(self, model_dir: Path | None = None, precision: str | None = None) -> None:
+        import openvino as ov  # imported here so that `unspin --help` stays fast
+
+        model_dir = model_dir or default_similarity_dir()
+        if not similarity_model_available(model_dir):
+            raise FileNotFoundError(f"no similarity model under {model_dir}")
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+        self.name = f"{config['name']}@{config['version']}"
+        self.max_len = int(config["max_len"])
+        self.tokenizer = load_similarity_tokenizer(model_dir / "tokenizer.json")
+        precision = precision or os.environ.get("UNSPIN_PRECISION", "auto")
+        core = ov.Core()
+        props: dict[str, Any] = {"PERFORMANCE_HINT": "LATENCY"}
+        caps = core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+        if precision == "f32" or (precision == "auto" and "BF16" not in caps):
+            props["INFERENCE_PRECISION_HINT"] = "f32"
+        elif precision in ("bf16", "auto"):
+            props["INFERENCE_PRECISION_HINT"] = "bf16"
+        else:
+            raise ValueError(f"unknown precision {precision!r}: use auto, bf16 or f32")
+        cache = compile_cache_dir()
+        if cache is not None:
+            props["CACHE_DIR"] = str(cache)
+        self.compiled = core.compile_model(core.read_model(str(model_dir / "model.xml")), "CPU", props)
+        self.request = self.compiled.create_infer_request()
+        self.precision = str(props["INFERENCE_PRECISION_HINT"])
+
+    def encode(self, texts: list[str], batch: int = 64) -> np.ndarray:
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        if not texts:
+            return out
+        lengths = [len(t) for t in texts]
+        order = sorted(range(len(texts)), key=lambda i: lengths[i])
+        for start in range(0, len(order), batch):
+            chunk = order[start : start + batch]
+            ids, mask = encode_batch_inputs(self.tokenizer, [texts[i] for i in chunk], self.max_len)
+            result = self.request.infer({"input_ids": ids, "attention_mask": mask})
+            vectors = np.asarray(result[self.compiled.output(0)], dtype=np.float32)
+            out[chunk] = vectors
+        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+        return out
+
+
+_ENCODER: SentenceEncoder | None = None
+
+
+def shared_encoder() -> SentenceEncoder:
+    """One encoder per process, created on first use."""
+    global _ENCODER
+    if _ENCODER is None:
+        _ENCODER = SentenceEncoder()
+    return _ENCODER
