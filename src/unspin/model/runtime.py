@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +38,26 @@ def default_model_dir() -> Path:
     if env:
         return Path(env)
     return Path(str(resources.files("unspin") / "assets" / ASSETS))
+
+
+def compile_properties(core: Any, precision: str | None = None, threads: int | None = None) -> dict[str, object]:
+    """OpenVINO CPU properties shared by every unspin graph: latency hint, bf16 where the CPU has it
+    (``precision`` or ``$UNSPIN_PRECISION``: auto | bf16 | f32), threads, and the compile cache."""
+    precision = precision or os.environ.get("UNSPIN_PRECISION", "auto")
+    props: dict[str, object] = {"PERFORMANCE_HINT": "LATENCY"}
+    caps = core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+    if precision == "f32" or (precision == "auto" and "BF16" not in caps):
+        props["INFERENCE_PRECISION_HINT"] = "f32"
+    elif precision in ("bf16", "auto"):
+        props["INFERENCE_PRECISION_HINT"] = "bf16"
+    else:
+        raise ValueError(f"unknown precision {precision!r}: use auto, bf16 or f32")
+    if threads:
+        props["INFERENCE_NUM_THREADS"] = threads
+    cache = compile_cache_dir()
+    if cache is not None:
+        props["CACHE_DIR"] = str(cache)
+    return props
 
 
 def compile_cache_dir() -> Path | None:
@@ -82,21 +103,8 @@ class Encoder:
     def __init__(self, model_dir: Path, precision: str | None = None, threads: int | None = None) -> None:
         import openvino as ov  # imported here so that `unspin --help` stays fast
 
-        precision = precision or os.environ.get("UNSPIN_PRECISION", "auto")
         core = ov.Core()
-        props: dict[str, object] = {"PERFORMANCE_HINT": "LATENCY"}
-        caps = core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
-        if precision == "f32" or (precision == "auto" and "BF16" not in caps):
-            props["INFERENCE_PRECISION_HINT"] = "f32"
-        elif precision in ("bf16", "auto"):
-            props["INFERENCE_PRECISION_HINT"] = "bf16"
-        else:
-            raise ValueError(f"unknown precision {precision!r}: use auto, bf16 or f32")
-        if threads:
-            props["INFERENCE_NUM_THREADS"] = threads
-        cache = compile_cache_dir()
-        if cache is not None:
-            props["CACHE_DIR"] = str(cache)
+        props = compile_properties(core, precision, threads)
         self.model = core.read_model(str(model_dir / "model.xml"))
         self.compiled = core.compile_model(self.model, "CPU", props)
         self.request = self.compiled.create_infer_request()

@@ -11,12 +11,11 @@ import json
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from tokenizers import Tokenizer
 
-from unspin.model.runtime import compile_cache_dir
+from unspin.model.runtime import compile_properties
 
 ASSETS = "similarity"
 DIM = 384
@@ -72,19 +71,8 @@ class SentenceEncoder:
         self.name = f"{config['name']}@{config['version']}"
         self.max_len = int(config["max_len"])
         self.tokenizer = load_similarity_tokenizer(model_dir / "tokenizer.json")
-        precision = precision or os.environ.get("UNSPIN_PRECISION", "auto")
         core = ov.Core()
-        props: dict[str, Any] = {"PERFORMANCE_HINT": "LATENCY"}
-        caps = core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
-        if precision == "f32" or (precision == "auto" and "BF16" not in caps):
-            props["INFERENCE_PRECISION_HINT"] = "f32"
-        elif precision in ("bf16", "auto"):
-            props["INFERENCE_PRECISION_HINT"] = "bf16"
-        else:
-            raise ValueError(f"unknown precision {precision!r}: use auto, bf16 or f32")
-        cache = compile_cache_dir()
-        if cache is not None:
-            props["CACHE_DIR"] = str(cache)
+        props = compile_properties(core, precision)
         self.compiled = core.compile_model(core.read_model(str(model_dir / "model.xml")), "CPU", props)
         self.request = self.compiled.create_infer_request()
         self.precision = str(props["INFERENCE_PRECISION_HINT"])
