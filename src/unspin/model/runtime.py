@@ -33,11 +33,16 @@ class ModelConfig:
     weights: str
 
 
-def default_model_dir() -> Path:
-    env = os.environ.get("UNSPIN_MODEL_DIR")
+def asset_dir(name: str, env_var: str) -> Path:
+    """A model folder shipped in the package, unless ``$env_var`` points at another one."""
+    env = os.environ.get(env_var)
     if env:
         return Path(env)
-    return Path(str(resources.files("unspin") / "assets" / ASSETS))
+    return Path(str(resources.files("unspin") / "assets" / name))
+
+
+def default_model_dir() -> Path:
+    return asset_dir(ASSETS, "UNSPIN_MODEL_DIR")
 
 
 def compile_properties(core: Any, precision: str | None = None, threads: int | None = None) -> dict[str, object]:

@@ -8,14 +8,12 @@ rules and compile cache as the technique encoder (``runtime.py``); no torch.
 from __future__ import annotations
 
 import json
-import os
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 from tokenizers import Tokenizer
 
-from unspin.model.runtime import compile_properties
+from unspin.model.runtime import asset_dir, compile_properties
 
 ASSETS = "similarity"
 DIM = 384
@@ -23,10 +21,7 @@ PAD_ID = 0
 
 
 def default_similarity_dir() -> Path:
-    env = os.environ.get("UNSPIN_SIMILARITY_DIR")
-    if env:
-        return Path(env)
-    return Path(str(resources.files("unspin") / "assets" / ASSETS))
+    return asset_dir(ASSETS, "UNSPIN_SIMILARITY_DIR")
 
 
 def similarity_model_available(model_dir: Path | None = None) -> bool:
