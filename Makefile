@@ -15,8 +15,8 @@ install: $(BIN)/python
 	$(BIN)/pip install -q -e .
 
 demo: install
-	$(BIN)/unspin analyze $(DEMO) -o out/khabarovsk-opinion.json -o out/khabarovsk-opinion.html
 	$(BIN)/unspin claims import --bundled   # the known-claims database: EUvsDisinfo cases (idempotent)
+	$(BIN)/unspin analyze $(DEMO) -o out/khabarovsk-opinion.json -o out/khabarovsk-opinion.html
 
 # Training and test tools (torch CPU build, transformers, pytest, ruff, mypy).
 dev: $(BIN)/python

@@ -35,6 +35,25 @@ def test_train_export_and_load(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not DATA.is_dir(), reason="needs ../shared/data")
+def test_train_with_checkworthiness_exports_a_claim_head(tmp_path: Path) -> None:
+    """The multi-task option (`--checkworthy`): a claim head beside the paragraph head, used at run time."""
+    from unspin.analyzer import Analyzer
+    from unspin.train import export, techniques
+
+    ckpt, out = tmp_path / "ckpt", tmp_path / "model"
+    assert techniques.main(["--smoke", "--checkworthy", "1.0", "--claim-batch", "8", "--out", str(ckpt)]) == 0
+    metrics = json.loads((ckpt / "metrics.json").read_text())
+    assert 0.0 <= metrics["claim_devtest_f1"] <= 1.0 and 0.0 < metrics["claim_threshold"] < 1.0
+    assert export.main(["--checkpoint", str(ckpt), "--out", str(out)]) == 0
+    assert (out / "claim_head.npz").exists()
+    assert json.loads((out / "config.json").read_text())["claim_threshold"] == metrics["claim_threshold"]
+    analyzer = Analyzer(model_dir=out)
+    assert analyzer.heads.claims is not None
+    result = analyzer.analyze("The army fired 40 rockets at the city on Monday, officials said.")
+    assert all(result.text[c.start : c.end] == c.text for c in result.claims)
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="needs ../shared/data")
 def test_article_heads_train_on_the_shipped_encoder(tmp_path: Path) -> None:
     """The probe training end to end on a few documents; the runtime then uses every head."""
     import shutil

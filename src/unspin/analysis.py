@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from unspin.document import Document
 from unspin.taxonomy import TECHNIQUE_DEFINITIONS, TECHNIQUES, pretty
 
-SCHEMA_VERSION = "1.1.0"  # 1.1: narratives, entities and roles, genre, frames
+SCHEMA_VERSION = "1.2.0"  # 1.1: narratives, entities and roles, genre, frames; 1.2: claims
 
 
 class _Model(BaseModel):
@@ -139,6 +139,37 @@ class FrameFinding(_Model):
     definition: str
 
 
+class ClaimMatch(_Model):
+    """A known claim from the known-claims database that a spotted claim resembles."""
+
+    id: int = Field(description="The known claim's id in the database (`unspin claims search` shows it).")
+    score: float = Field(
+        ge=0.0, le=1.0, description="Meaning similarity of the sentence and the known claim (cosine, >= 0)."
+    )
+    title: str = Field(description="The known claim, one line.")
+    summary: str = ""
+    verdict: str = Field(default="", description="As the reviewer put it: 'disinformation', 'False', ...")
+    disproof: str = Field(default="", description="The reviewer's explanation, in full.")
+    reviewer: str = Field(default="", description="Who checked it, e.g. EUvsDisinfo.")
+    date: str | None = Field(default=None, description="ISO date the claim was published (else reviewed).")
+    url: str = Field(default="", description="The case or review page.")
+
+
+class Claim(TextSpan):
+    """A check-worthy sentence: an assertion about the world that can be checked."""
+
+    sentence: int = Field(ge=0, description="Index into Analysis.sentences.")
+    score: float = Field(ge=0.0, le=1.0, description="Check-worthiness probability.")
+    matches: list[ClaimMatch] = Field(default_factory=list, description="Best known claims first.")
+
+
+class KnownClaimsInfo(_Model):
+    """The known-claims database the claims were matched against."""
+
+    claims: int = Field(ge=0, description="Known claims in the database.")
+    min_score: float = Field(description="Similarity below which a known claim is not reported as a match.")
+
+
 class Analysis(_Model):
     """The analysis of one text."""
 
@@ -162,6 +193,10 @@ class Analysis(_Model):
     )
     genre: Genre | None = None
     frames: list[FrameFinding] = Field(default_factory=list, description="Frames found, most confident first.")
+    claims: list[Claim] = Field(default_factory=list, description="Check-worthy sentences, in text order.")
+    known_claims: KnownClaimsInfo | None = Field(
+        default=None, description="The database claims were matched against; null when none was used."
+    )
     timings_ms: dict[str, float] = Field(
         default_factory=dict, description="Wall time per stage, milliseconds."
     )
@@ -180,6 +215,10 @@ class Analysis(_Model):
             quoted += e.mentions
             if e.evidence is not None:
                 quoted.append(e.evidence)
+        for c in self.claims:
+            if c.sentence >= len(self.sentences):
+                raise ValueError(f"claim sentence {c.sentence} does not exist")
+        quoted += self.claims
         for s in quoted:
             if s.end > len(self.text) or s.start > s.end or self.text[s.start : s.end] != s.text:
                 raise ValueError(f"span [{s.start}, {s.end}) does not quote the analyzed text")

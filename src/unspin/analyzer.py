@@ -7,6 +7,7 @@ Python API, the server and batch runs).
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,9 @@ import numpy as np
 from unspin import __version__
 from unspin.analysis import (
     Analysis,
+    Claim,
+    ClaimMatch,
+    KnownClaimsInfo,
     ModelInfo,
     SourceInfo,
     TechniqueSpan,
@@ -23,6 +27,7 @@ from unspin.analysis import (
     paragraph_records,
     technique_summaries,
 )
+from unspin.claims.known import KnownClaims
 from unspin.document import Document
 from unspin.errors import BadInput
 from unspin.heads import ArticleHeads, Findings
@@ -41,7 +46,11 @@ class Analyzer:
     """Load the technique model once; analyze texts with it."""
 
     def __init__(
-        self, model_dir: Path | str | None = None, precision: str | None = None, threads: int | None = None
+        self,
+        model_dir: Path | str | None = None,
+        precision: str | None = None,
+        threads: int | None = None,
+        known_claims: KnownClaims | None = None,
     ):
         self.model_dir = Path(model_dir) if model_dir else default_model_dir()
         self.config = load_config(self.model_dir)
@@ -59,6 +68,8 @@ class Analyzer:
         # Narratives, entities, roles, genre and frames: probes on the same hidden states.
         self.heads = ArticleHeads.load(self.model_dir)
         self.needs_hidden = self.decoder.mix != "tokens" or bool(self.heads)
+        # Spotted claims are matched against this database (None: spotted, not matched).
+        self.known_claims = known_claims
         self._threadpools: Any = None
         self.model_info = ModelInfo(
             name=self.config.name,
@@ -115,12 +126,48 @@ class Analyzer:
             with self._blas_limit():
                 findings = self.heads.run(doc, offsets, hidden)
         t3 = time.perf_counter()
+        claims, info = self._claims(doc, findings)
+        t4 = time.perf_counter()
         result = self._build(doc, decoded, findings, source or SourceInfo(kind="text"))
+        result = result.model_copy(update={"claims": claims, "known_claims": info})
         timings["encode_ms"] = round((t1 - t0) * 1000, 2)
         timings["decode_ms"] = round((t2 - t1) * 1000, 2)
         timings["heads_ms"] = round((t3 - t2) * 1000, 2)
+        timings["claims_ms"] = round((t4 - t3) * 1000, 2)
         timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         return result.model_copy(update={"timings_ms": timings})
+
+    def _claims(self, doc: Document, findings: Findings) -> tuple[list[Claim], KnownClaimsInfo | None]:
+        spotted = findings.claims
+        texts = [doc.text[c.start : c.end] for c in spotted]
+        matches = self.known_claims.match(texts) if self.known_claims is not None else [[] for _ in texts]
+        starts = [s.start for s in doc.sentences]
+        claims = [
+            Claim(
+                start=c.start,
+                end=c.end,
+                text=t,
+                sentence=max(0, bisect_right(starts, c.start) - 1),
+                score=round(min(1.0, max(0.0, c.score)), 4),
+                matches=[
+                    ClaimMatch(
+                        id=int(m.claim.id or 0),
+                        score=round(m.score, 4),
+                        title=m.claim.title,
+                        summary=m.claim.summary,
+                        verdict=m.claim.verdict,
+                        disproof=m.claim.disproof,
+                        reviewer=m.claim.reviewer,
+                        date=m.claim.date,
+                        url=m.claim.url,
+                    )
+                    for m in found
+                ],
+            )
+            for c, t, found in zip(spotted, texts, matches, strict=True)
+        ]
+        info = self.known_claims.info() if self.known_claims is not None else None
+        return claims, info
 
     def _blas_limit(self) -> AbstractContextManager[object]:
         if self._threadpools is None:

@@ -39,7 +39,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         allow_private=args.allow_private,
         timeout=args.timeout,
     )
-    analyzer = Analyzer(precision=args.precision)
+    from unspin.claims.known import KnownClaims
+
+    known = None
+    if not args.no_known_claims:
+        known = KnownClaims(args.db) if args.db else KnownClaims.default()
+    analyzer = Analyzer(precision=args.precision, known_claims=known)
     result = analyzer.analyze(source.text, title=source.title, source=source.info)
     renderers: dict[str, Callable[[], str]] = {
         "json": lambda: to_json(result),
@@ -105,14 +110,21 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--allow-private", action="store_true", help="allow URLs on private/loopback addresses")
     a.add_argument("--timeout", type=float, default=10.0, help="URL fetch timeout, seconds")
     a.add_argument("--precision", choices=["auto", "bf16", "f32"], help="inference precision (default auto)")
+    a.add_argument(
+        "--db",
+        help="known-claims database to match claims against (default: $UNSPIN_DB or the user's, if it exists)",
+    )
+    a.add_argument(
+        "--no-known-claims", action="store_true", help="spot claims but do not match them against a database"
+    )
     a.set_defaults(func=cmd_analyze)
 
     e = sub.add_parser("evaluate", help="score the model on a labelled split")
     e.add_argument(
         "task",
-        choices=["semeval2023", "semeval2025", "semeval2023-genre", "semeval2023-frames", "claims"],
+        choices=["semeval2023", "semeval2025", "semeval2023-genre", "semeval2023-frames", "claims", "checkworthy"],
         help="semeval2023: techniques; semeval2025: narratives, roles, entities; genre; frames; "
-        "claims: known-claims retrieval (BM25, dense, hybrid)",
+        "claims: known-claims retrieval (BM25, dense, hybrid); checkworthy: claim spotting",
     )
     e.add_argument("--split", choices=["heldout", "train", "all"], default="heldout")
     e.add_argument("--data", type=Path, help="language folder of the release (default ../shared/data/.../en)")

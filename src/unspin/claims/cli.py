@@ -114,6 +114,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"{path}: {c.imported} imported, {c.updated} updated, {c.skipped} skipped, "
             f"{len(report.errors)} rejected ({report.format})"
         )
+    from unspin.model.similarity import similarity_model_available
+
+    if similarity_model_available():
+        _embed_missing(conn)  # now rather than at the first analysis or search
     print(f"database: {args.db or default_db_path()}", file=sys.stderr)
     return status
 

@@ -17,6 +17,10 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
     from unspin.analyzer import Analyzer
 
+    if args.task == "checkworthy":
+        from unspin.evaluate.checkworthy import run_evaluate_checkworthy
+
+        return run_evaluate_checkworthy(args.json)
     if args.task == "claims":
         from unspin.evaluate.claims import run_evaluate_claims
 

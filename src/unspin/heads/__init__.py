@@ -1,4 +1,5 @@
-"""Article-level heads on the shared encoder pass: narratives, entities and their roles, genre, frames.
+"""Article-level heads on the shared encoder pass: narratives, entities and their roles, genre, frames,
+check-worthy claims.
 
 ``ArticleHeads.run`` takes the document and the hidden states the technique pass already computed and
 returns the findings as analysis objects; it never runs the encoder again.
@@ -24,10 +25,12 @@ from unspin.analysis import (
 )
 from unspin.document import Document
 from unspin.heads import entities as ent
+from unspin.heads.claims import ClaimSpotter, Spotted
 from unspin.heads.labels import genre_scores, pick_frames
 from unspin.heads.narratives import NarrativeHead
 from unspin.heads.roles import RoleCall, RoleHead, mention_features, sentence_of
 from unspin.model import decode
+from unspin.model.heads import LinearHead
 from unspin.model.probes import Probe, SpanPooler, doc_pool, load_probes
 from unspin.taxonomy import frames as frame_tax
 from unspin.taxonomy import narratives as narr_tax
@@ -40,6 +43,7 @@ class Findings:
     entities: list[Entity] = field(default_factory=list)
     genre: Genre | None = None
     frames: list[FrameFinding] = field(default_factory=list)
+    claims: list[Spotted] = field(default_factory=list)
 
 
 def _r(x: float) -> float:
@@ -53,6 +57,7 @@ class ArticleHeads:
         self.genre = probes.get("genre")
         self.frames = probes.get("frames")
         self.ner = probes.get("ner")
+        self.claims = ClaimSpotter(probes["checkworthy"]) if "checkworthy" in probes else None
         self.roles = (
             RoleHead(probes["framed"], probes["role"], probes["fine_role"])
             if {"framed", "role", "fine_role"} <= set(probes)
@@ -61,7 +66,17 @@ class ArticleHeads:
 
     @classmethod
     def load(cls, model_dir: Path) -> ArticleHeads:
-        return cls(load_probes(model_dir))
+        probes = load_probes(model_dir)
+        if "checkworthy" not in probes and (model_dir / "claim_head.npz").exists():
+            # An encoder trained with the check-worthiness task (`--checkworthy`) carries its own claim head.
+            import json
+
+            head = LinearHead.load(model_dir / "claim_head.npz")
+            threshold = json.loads((model_dir / "config.json").read_text(encoding="utf-8")).get("claim_threshold", 0.5)
+            probes["checkworthy"] = Probe(
+                ("checkworthy",), head.weight, head.bias, thresholds=np.array([threshold], np.float32)
+            )
+        return cls(probes)
 
     def __bool__(self) -> bool:
         return bool(self.probes)
@@ -96,6 +111,8 @@ class ArticleHeads:
             ]
         if self.ner is not None:
             out.entities = self._entities(doc, offsets, hidden)
+        if self.claims is not None:
+            out.claims = self.claims.spot(doc.text, hidden, offsets, [(s.start, s.end) for s in doc.sentences])
         return out
 
     def _narratives(self, doc: Document, article: np.ndarray, paragraphs: np.ndarray) -> list[NarrativeFinding]:

@@ -181,4 +181,6 @@ def entities_html(analysis: Analysis) -> str:
 
 
 def findings_html(analysis: Analysis) -> str:
-    return f'<div class="findings">{narratives_html(analysis)}{entities_html(analysis)}</div>'
+    from unspin.render.claims import claims_html  # that module builds on this one
+
+    return f'<div class="findings">{narratives_html(analysis)}{entities_html(analysis)}{claims_html(analysis)}</div>'

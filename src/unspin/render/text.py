@@ -53,6 +53,9 @@ def render_text(analysis: Analysis, console: Console, top: int = 8) -> None:
         console.print(gist)
     console.print(_narratives(analysis))
     console.print(_entities(analysis, console.width))
+    from unspin.render.claims import claims_text  # that module builds on this one
+
+    console.print(claims_text(analysis))
     if analysis.spans:
         console.print(_spans_table(analysis, top))
         console.print(_paragraphs_table(analysis, top))

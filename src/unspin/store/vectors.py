@@ -82,7 +82,11 @@ def top_k(matrix: np.ndarray, ids: np.ndarray, query: np.ndarray, limit: int) ->
     return DenseIndex(("", "", 0, 0), ids, matrix).top(query, limit)
 
 
-_CACHE: dict[tuple[str, str], DenseIndex] = {}
+class Ranked(Protocol):
+    def top(self, query: np.ndarray, limit: int) -> list[tuple[int, float]]: ...
+
+
+_CACHE: dict[tuple[str, str], tuple[tuple[str, str, int, int], Ranked]] = {}
 
 
 def _db_file(conn: sqlite3.Connection) -> str:
@@ -90,25 +94,72 @@ def _db_file(conn: sqlite3.Connection) -> str:
     return str(row[2]) or f"memory:{id(conn)}"
 
 
-def load_index(conn: sqlite3.Connection, model: str) -> DenseIndex:
-    """All vectors of ``model`` as a matrix, cached per process and database file."""
+def _vectors(conn: sqlite3.Connection, model: str, after: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, float32 matrix) of the stored vectors of ``model`` with an id above ``after``."""
+    rows = conn.execute(
+        "SELECT claim_id, vector FROM claim_vectors WHERE model = ? AND claim_id > ? ORDER BY claim_id",
+        (model, after),
+    ).fetchall()
+    ids = np.asarray([r[0] for r in rows], dtype=np.int64)
+    if not rows:
+        return ids, np.zeros((0, 384), dtype=np.float32)
+    matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(len(rows), -1)
+    return ids, matrix.astype(np.float32)
+
+
+def vectors_of(conn: sqlite3.Connection, model: str, ids: list[int]) -> dict[int, np.ndarray]:
+    """The stored vectors of a few claims (to score candidates another ranker found)."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(
+        f"SELECT claim_id, vector FROM claim_vectors WHERE model = ? AND claim_id IN ({marks})", (model, *ids)
+    ).fetchall()
+    return {int(cid): np.frombuffer(blob, dtype=np.float16).astype(np.float32) for cid, blob in rows}
+
+
+def _ann(conn: sqlite3.Connection, model: str, db_file: str, n: int, max_id: int) -> Ranked:
+    """The HNSW index of a large database: the saved one, extended with new claims, or a new build."""
+    from unspin.store.ann import AnnIndex, index_path
+
+    path = index_path(db_file, model)
+    saved = AnnIndex.load(path) if path is not None else None
+    if saved is not None:
+        index, count, saved_max = saved
+        if (count, saved_max) == (n, max_id):
+            return index
+        ids, matrix = _vectors(conn, model, after=saved_max)
+        if count + len(ids) == n:  # only claims added since: extend the graph
+            index.add(ids, matrix)
+            if path is not None:
+                index.save(path, n, max_id)
+            return index
+    ids, matrix = _vectors(conn, model)
+    index = AnnIndex.build(ids, matrix)
+    if path is not None:
+        index.save(path, n, max_id)
+    return index
+
+
+def load_index(conn: sqlite3.Connection, model: str) -> Ranked:
+    """The vectors of ``model``, ready to rank: a matrix scanned exactly up to ``ann.ANN_MIN`` claims, an
+    HNSW graph above; cached per process and database file."""
+    from unspin.store.ann import ANN_MIN
+
     n, max_id = conn.execute(
         "SELECT count(*), coalesce(max(claim_id), 0) FROM claim_vectors WHERE model = ?", (model,)
     ).fetchone()
     key = (_db_file(conn), model, int(n), int(max_id))
     cached = _CACHE.get(key[:2])
-    if cached is not None and cached.key == key:
-        return cached
-    rows = conn.execute(
-        "SELECT claim_id, vector FROM claim_vectors WHERE model = ? ORDER BY claim_id", (model,)
-    ).fetchall()
-    ids = np.asarray([r[0] for r in rows], dtype=np.int64)
-    if rows:
-        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(len(rows), -1)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    index: Ranked
+    if n >= ANN_MIN:
+        index = _ann(conn, model, key[0], int(n), int(max_id))
     else:
-        matrix = np.zeros((0, 384), dtype=np.float16)
-    index = DenseIndex(key, ids, matrix.astype(np.float32))
-    _CACHE[key[:2]] = index
+        ids, matrix = _vectors(conn, model)
+        index = DenseIndex(key, ids, matrix)
+    _CACHE[key[:2]] = (key, index)
     return index
 
 

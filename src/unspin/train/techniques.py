@@ -30,12 +30,14 @@ from unspin.model import decode
 from unspin.model.heads import LinearHead
 from unspin.model.windows import Tokens, load_tokenizer, make_windows, merge_windows, tokenize
 from unspin.taxonomy import TECHNIQUES
+from unspin.train import checkworthy
 from unspin.train.common import base_model_dir, log, seed_everything
 
 SEED = 13
 MAX_LEN = 256
 TRAIN_STRIDE = 128
 INFER_STRIDE = 192
+CPU = torch.device("cpu")
 
 
 class TechniqueTagger(nn.Module):
@@ -52,6 +54,7 @@ class TechniqueTagger(nn.Module):
         dropout: float = 0.1,
         n_doc_labels: int = 0,
         n_role_labels: int = 0,
+        claims: bool = False,
     ) -> None:
         super().__init__()
         self.encoder = encoder
@@ -64,6 +67,9 @@ class TechniqueTagger(nn.Module):
         self.doc_head = nn.Linear(2 * hidden, n_doc_labels) if n_doc_labels else None
         # Auxiliary entity roles (main role, fine roles) from [mention, sentence] mean states.
         self.role_head = nn.Linear(2 * hidden, n_role_labels) if n_role_labels else None
+        # Check-worthiness of a sentence from its [mean, max]-pooled token states (train/checkworthy.py);
+        # runs outside the graph at run time, like the paragraph head.
+        self.claim_head = nn.Linear(2 * hidden, 1) if claims else None
 
     def forward(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor
@@ -81,10 +87,15 @@ class TechniqueTagger(nn.Module):
     def doc_logits(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Logits of the auxiliary document labels from each window's [mean, max]-pooled states."""
         assert self.doc_head is not None
-        m = mask.unsqueeze(-1).to(hidden.dtype)
-        mean = (hidden * m).sum(1) / m.sum(1).clamp(min=1)
-        mx = hidden.masked_fill(m == 0, -1e4).max(1).values
-        return self.doc_head(self.dropout(torch.cat([mean, mx], dim=-1)))
+        return self.doc_head(self.dropout(mean_max(hidden, mask)))
+
+    def claim_logits(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, content: torch.Tensor
+    ) -> torch.Tensor:
+        """Check-worthiness logits [batch] of single sentences; ``content`` masks [CLS]/[SEP]/padding out."""
+        assert self.claim_head is not None
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        return self.claim_head(self.dropout(mean_max(hidden, content))).squeeze(-1)
 
     def role_logits(self, hidden: torch.Tensor, mentions: list[tuple[int, int, int, int, int]]) -> torch.Tensor:
         """Logits of mentions (window, first, end, sentence first, sentence end) of a batch."""
@@ -95,8 +106,16 @@ class TechniqueTagger(nn.Module):
         return self.role_head(self.dropout(pooled))
 
     def export_paragraph_head(self) -> LinearHead:
-        w = self.paragraph_head.weight.detach().float().numpy().T.copy()
-        return LinearHead(w, self.paragraph_head.bias.detach().float().numpy().copy())
+        w = self.paragraph_head.weight.detach().float().cpu().numpy().T.copy()
+        return LinearHead(w, self.paragraph_head.bias.detach().float().cpu().numpy().copy())
+
+
+def mean_max(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """[mean, max] of the states where mask is 1, per row: [batch, 2 * hidden]."""
+    m = mask.unsqueeze(-1).to(hidden.dtype)
+    mean = (hidden * m).sum(1) / m.sum(1).clamp(min=1)
+    mx = hidden.masked_fill(m == 0, -1e4).max(1).values
+    return torch.cat([mean, mx], dim=-1)
 
 
 @dataclass
@@ -159,7 +178,7 @@ def build_train_set(articles: list[sd.Article], tokenizer_path: str) -> TrainSet
 
 @torch.no_grad()
 def predict_article(
-    model: TechniqueTagger, tok: Any, text: str, batch: int = 16
+    model: TechniqueTagger, tok: Any, text: str, batch: int = 16, device: torch.device = CPU
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(offsets, token probabilities, merged hidden states), windows as at run time."""
     tokens = tokenize(tok, text)
@@ -170,13 +189,13 @@ def predict_article(
     logits_out, hidden_out = [], []
     for b in range(0, len(win.starts), batch):
         x, m = (
-            torch.from_numpy(win.input_ids[b : b + batch]),
-            torch.from_numpy(win.attention_mask[b : b + batch]),
+            torch.from_numpy(win.input_ids[b : b + batch]).to(device),
+            torch.from_numpy(win.attention_mask[b : b + batch]).to(device),
         )
-        with torch.autocast("cpu", dtype=torch.bfloat16):
+        with torch.autocast(device.type, dtype=torch.bfloat16):
             logits, hidden = model(x, m)
-        logits_out.append(logits.float().numpy())
-        hidden_out.append(hidden.float().numpy())
+        logits_out.append(logits.float().cpu().numpy())
+        hidden_out.append(hidden.float().cpu().numpy())
     probs = decode.sigmoid(merge_windows(win, np.concatenate(logits_out), len(tokens)))
     hidden = merge_windows(win, np.concatenate(hidden_out), len(tokens))
     return tokens.offsets, probs, hidden
@@ -187,13 +206,14 @@ def evaluate_heldout(
     tokenizer_path: str,
     articles: list[sd.Article],
     clause_labels: frozenset[int] = frozenset(),
+    device: torch.device = CPU,
 ) -> dict[str, Any]:
     """Decode held-out articles as the runtime does, tune the decoder, report metrics."""
     model.eval()
     tok = load_tokenizer(tokenizer_path)
     return score(
         articles,
-        lambda text: predict_article(model, tok, text),
+        lambda text: predict_article(model, tok, text, device=device),
         list(TECHNIQUES),
         paragraph_head=model.export_paragraph_head(),
         clause_labels=clause_labels,
@@ -219,12 +239,22 @@ def main(argv: list[str] | None = None) -> int:
         default=0.0,
         help="weight of the auxiliary document loss (narratives, genre, frames); 0 disables it",
     )
+    ap.add_argument(
+        "--checkworthy",
+        type=float,
+        default=0.0,
+        help="weight of the check-worthiness loss (CheckThat! 2024 sentences); 0 disables it",
+    )
+    ap.add_argument("--claim-batch", type=int, default=32, help="check-worthiness sentences per step")
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--device", default="cpu", help="torch device: cpu (make train) or cuda")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: no limit)")
     ap.add_argument("--smoke", action="store_true", help="a few articles, a few steps: checks the code runs")
     ap.add_argument("--threads", type=int, default=0)
     args = ap.parse_args(argv)
 
-    seed_everything(SEED)
+    seed_everything(args.seed)
+    device = torch.device(args.device)
     if args.threads:
         torch.set_num_threads(args.threads)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -253,14 +283,26 @@ def main(argv: list[str] | None = None) -> int:
     n_roles = 0
     if data.mentions and any(data.mentions):
         n_roles = len(next(m for ms in data.mentions for m in ms)[5]) + 3
+    claim_sets = None
+    if args.checkworthy:
+        limit = 64 if args.smoke else 0
+        claim_sets = tuple(checkworthy.build(s, tokenizer_path, limit) for s in ("train", "dev", "dev-test"))
+        log("checkworthy", sentences=[len(c) for c in claim_sets])
     model = TechniqueTagger(
-        AutoModel.from_pretrained(str(base)), len(TECHNIQUES), n_doc_labels=len(doc_labels), n_role_labels=n_roles
-    )
+        # float32 master weights whatever the stored dtype (a base carried as fp16, say)
+        AutoModel.from_pretrained(str(base)).float(),
+        len(TECHNIQUES),
+        n_doc_labels=len(doc_labels),
+        n_role_labels=n_roles,
+        claims=claim_sets is not None,
+    ).to(device)
     heads = list(model.head.parameters()) + list(model.paragraph_head.parameters())
     if model.doc_head is not None:
         heads += list(model.doc_head.parameters())
     if model.role_head is not None:
         heads += list(model.role_head.parameters())
+    if model.claim_head is not None:
+        heads += list(model.claim_head.parameters())
     opt = torch.optim.AdamW(
         [{"params": model.encoder.parameters(), "lr": args.lr}, {"params": heads, "lr": args.head_lr}],
         weight_decay=0.01,
@@ -273,9 +315,14 @@ def main(argv: list[str] | None = None) -> int:
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (total - s) / max(1, total - warmup))
     )
-    tok_loss = nn.BCEWithLogitsLoss(pos_weight=tok_pw, reduction="none")
-    par_loss = nn.BCEWithLogitsLoss(pos_weight=par_pw)
-    rng = np.random.default_rng(SEED)
+    tok_loss = nn.BCEWithLogitsLoss(pos_weight=tok_pw.to(device), reduction="none")
+    par_loss = nn.BCEWithLogitsLoss(pos_weight=par_pw.to(device))
+    rng = np.random.default_rng(args.seed)
+    claim_batches = (
+        checkworthy.endless_batches(claim_sets[0], args.claim_batch, np.random.default_rng(args.seed + 1))
+        if claim_sets is not None
+        else None
+    )
     best: dict[str, Any] | None = None
     step, history, running = 0, [], 0.0
     for epoch in range(args.epochs):
@@ -284,30 +331,35 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.time()
         for b in range(0, len(order), args.batch):
             sel = order[b : b + args.batch]
-            x, m, y = (torch.from_numpy(a[sel]) for a in (data.ids, data.masks, data.labels))
+            x, m, y = (torch.from_numpy(a[sel]).to(device) for a in (data.ids, data.masks, data.labels))
             pieces = [(w, s, e) for w, i in enumerate(sel) for s, e, _ in data.pieces[i]]
-            with torch.autocast("cpu", dtype=torch.bfloat16):
+            with torch.autocast(device.type, dtype=torch.bfloat16):
                 logits, hidden = model(x, m)
                 plogits = model.paragraph_logits(hidden, pieces) if pieces else None
                 dlogits = model.doc_logits(hidden, m) if model.doc_head is not None else None
                 ments = [(w, *mm[:4]) for w, i in enumerate(sel) for mm in (data.mentions[i] if data.mentions else [])]
                 rlogits = model.role_logits(hidden, ments) if ments and model.role_head is not None else None
+                if claim_sets is not None and claim_batches is not None:
+                    cx, cm, cc, cy = (t.to(device) for t in claim_sets[0].batch(next(claim_batches)))
+                    clogits = model.claim_logits(cx, cm, cc)
             valid = (y >= 0).float()
             loss = (tok_loss(logits.float(), y.clamp(min=0)) * valid).sum() / valid.sum().clamp(min=1)
             if plogits is not None:
-                py = torch.from_numpy(np.stack([lab for i in sel for _, _, lab in data.pieces[i]]))
+                py = torch.from_numpy(np.stack([lab for i in sel for _, _, lab in data.pieces[i]])).to(device)
                 loss = loss + args.paragraph_weight * par_loss(plogits.float(), py)
             if dlogits is not None and data.doc_y is not None and data.doc_mask is not None:
-                dy, dm = torch.from_numpy(data.doc_y[sel]), torch.from_numpy(data.doc_mask[sel])
+                dy, dm = torch.from_numpy(data.doc_y[sel]).to(device), torch.from_numpy(data.doc_mask[sel]).to(device)
                 dl = nn.functional.binary_cross_entropy_with_logits(dlogits.float(), dy, reduction="none")
                 loss = loss + args.auxiliary * (dl * dm).sum() / dm.sum().clamp(min=1)
             if rlogits is not None:
                 rl = rlogits.float()
-                main = torch.tensor([mm[4] for i in sel for mm in data.mentions[i]])
-                fine = torch.from_numpy(np.stack([mm[5] for i in sel for mm in data.mentions[i]]))
+                main = torch.tensor([mm[4] for i in sel for mm in data.mentions[i]]).to(device)
+                fine = torch.from_numpy(np.stack([mm[5] for i in sel for mm in data.mentions[i]])).to(device)
                 role_loss = nn.functional.cross_entropy(rl[:, :3], main)
                 role_loss = role_loss + nn.functional.binary_cross_entropy_with_logits(rl[:, 3:], fine)
                 loss = loss + args.auxiliary * role_loss
+            if claim_sets is not None:
+                loss = loss + args.checkworthy * nn.functional.binary_cross_entropy_with_logits(clogits.float(), cy)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -327,7 +379,9 @@ def main(argv: list[str] | None = None) -> int:
                 )
             if args.max_steps and step >= args.max_steps:
                 break
-        metrics = evaluate_heldout(model, tokenizer_path, held_arts, clause_labels)
+        metrics = evaluate_heldout(model, tokenizer_path, held_arts, clause_labels, device)
+        if claim_sets is not None:
+            metrics.update(checkworthy.evaluate(model.claim_logits, claim_sets[1], claim_sets[2], device))
         summary = {k: round(v, 4) for k, v in metrics.items() if isinstance(v, float)}
         log("heldout", epoch=epoch, mix=metrics["mix"], **summary)
         history.append({"epoch": epoch, "mix": metrics["mix"], **summary})
@@ -339,7 +393,10 @@ def main(argv: list[str] | None = None) -> int:
     assert best is not None
     best["history"] = history
     best["config"] = {
-        "seed": SEED,
+        "seed": args.seed,
+        "device": str(device),
+        "checkworthy": args.checkworthy,
+        "claim_batch": args.claim_batch,
         "max_len": MAX_LEN,
         "train_stride": TRAIN_STRIDE,
         "infer_stride": INFER_STRIDE,

@@ -1,0 +1,62 @@
+"""Match an article's spotted claims against the known-claims database.
+
+Each sentence is ranked by BM25 and by meaning (the similarity model's cosine) and the two rankings are
+fused (``search.fuse``, the weights ``unspin evaluate claims`` tuned); a fused candidate is reported only if
+its cosine similarity clears ``MIN_SIMILARITY``, the floor picked on the benchmark's tuning half, so an
+empty list means "nothing like it is known" rather than "here are the least bad ten". All sentences of an
+article are embedded in one batch.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from unspin.store.claims import KnownClaim, count, get_many
+from unspin.store.search import HYBRID_WEIGHTS, fuse, rank_bm25
+from unspin.store.vectors import Embedder, embed_missing, load_index, vectors_of
+
+# `unspin evaluate claims` picks it: the lowest floor that at most 5% of unrelated check-worthy claims
+# (CheckThat! dev sentences, US debates) clear against the bundled EUvsDisinfo cases.
+MIN_SIMILARITY = 0.6
+DEPTH = 50  # candidates per ranker before fusion
+LIMIT = 3  # matches reported per claim
+
+
+@dataclass(frozen=True)
+class Match:
+    claim: KnownClaim
+    score: float  # cosine similarity, clipped at 0
+
+
+class ClaimMatcher:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        encoder: Embedder,
+        min_score: float = MIN_SIMILARITY,
+        limit: int = LIMIT,
+    ) -> None:
+        self.conn, self.encoder, self.min_score, self.limit = conn, encoder, min_score, limit
+        # Claims imported since the last search get their vectors now (once: ~2 ms per claim).
+        embed_missing(conn, encoder)
+        self.size = count(conn)
+
+    def match(self, sentences: list[str]) -> list[list[Match]]:
+        if not sentences:
+            return []
+        index = load_index(self.conn, self.encoder.name)
+        queries = self.encoder.encode(sentences)
+        ranked: list[list[tuple[int, float]]] = []
+        for text, q in zip(sentences, queries, strict=True):
+            fused = fuse([rank_bm25(self.conn, text, DEPTH), index.top(q, DEPTH)], DEPTH, weights=HYBRID_WEIGHTS)
+            vectors = vectors_of(self.conn, self.encoder.name, [cid for cid, _ in fused])
+            keep = []
+            for cid, _ in fused:
+                if cid in vectors and (sim := float(vectors[cid] @ q)) >= self.min_score:
+                    keep.append((cid, sim))
+                if len(keep) == self.limit:
+                    break
+            ranked.append(keep)
+        claims = get_many(self.conn, sorted({cid for r in ranked for cid, _ in r}))
+        return [[Match(claims[cid], max(0.0, min(1.0, s))) for cid, s in r if cid in claims] for r in ranked]
