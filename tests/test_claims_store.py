@@ -195,7 +195,9 @@ def test_hostile_queries_never_raise(conn: sqlite3.Connection, query: str) -> No
 
 
 def test_fts_query_quotes_every_word() -> None:
-    assert fts_query('NEAR( "nato" AND *') == '"NEAR" OR "nato" OR "AND"'
+    assert fts_query('NEAR( "nato" AND *') == '"NEAR" OR "nato"'  # "and": a stop word
+    assert fts_query("AND OR not") == '"AND" OR "OR" OR "not"'  # only stop words: kept, quoted
+    assert fts_query("The war in the east") == '"war" OR "east"'
     assert fts_query("  ") is None and fts_query("🙂 _") is None
 
 

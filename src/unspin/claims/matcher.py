@@ -48,8 +48,9 @@ class ClaimMatcher:
         index = load_index(self.conn, self.encoder.name)
         queries = self.encoder.encode(sentences)
         ranked: list[list[tuple[int, float]]] = []
-        for text, q in zip(sentences, queries, strict=True):
-            fused = fuse([rank_bm25(self.conn, text, DEPTH), index.top(q, DEPTH)], DEPTH, weights=HYBRID_WEIGHTS)
+        dense = index.top_many(queries, DEPTH)
+        for text, q, near in zip(sentences, queries, dense, strict=True):
+            fused = fuse([rank_bm25(self.conn, text, DEPTH), near], DEPTH, weights=HYBRID_WEIGHTS)
             vectors = vectors_of(self.conn, self.encoder.name, [cid for cid, _ in fused])
             keep = []
             for cid, _ in fused:

@@ -63,6 +63,9 @@ class AnnIndex:
         # usearch reports cosine *distance*; callers rank by similarity.
         return [(int(k), float(1.0 - d)) for k, d in zip(found.keys, found.distances, strict=True)]
 
+    def top_many(self, queries: np.ndarray, limit: int) -> list[list[tuple[int, float]]]:
+        return [self.top(q, limit) for q in queries]
+
     def save(self, path: Path, count: int, max_id: int) -> None:
         tmp = path.with_name(path.name + ".tmp")
         self.index.save(str(tmp))

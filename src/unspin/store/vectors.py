@@ -69,13 +69,20 @@ class DenseIndex:
     matrix: np.ndarray  # float32 [n, dim]
 
     def top(self, query: np.ndarray, limit: int) -> list[tuple[int, float]]:
+        return self.top_many(query[None, :], limit)[0]
+
+    def top_many(self, queries: np.ndarray, limit: int) -> list[list[tuple[int, float]]]:
+        """``top`` for several queries with one matrix product (an article's claims at once)."""
         if limit <= 0 or not len(self.ids):
-            return []
-        scores = self.matrix @ query.astype(np.float32)
-        k = min(limit, len(scores))
-        best = np.argpartition(-scores, k - 1)[:k]
-        best = best[np.lexsort((self.ids[best], -scores[best]))]
-        return [(int(self.ids[i]), float(scores[i])) for i in best]
+            return [[] for _ in queries]
+        all_scores = queries.astype(np.float32) @ self.matrix.T
+        k = min(limit, all_scores.shape[1])
+        out = []
+        for scores in all_scores:
+            best = np.argpartition(-scores, k - 1)[:k]
+            best = best[np.lexsort((self.ids[best], -scores[best]))]
+            out.append([(int(self.ids[i]), float(scores[i])) for i in best])
+        return out
 
 
 def top_k(matrix: np.ndarray, ids: np.ndarray, query: np.ndarray, limit: int) -> list[tuple[int, float]]:
@@ -84,6 +91,8 @@ def top_k(matrix: np.ndarray, ids: np.ndarray, query: np.ndarray, limit: int) ->
 
 class Ranked(Protocol):
     def top(self, query: np.ndarray, limit: int) -> list[tuple[int, float]]: ...
+
+    def top_many(self, queries: np.ndarray, limit: int) -> list[list[tuple[int, float]]]: ...
 
 
 _CACHE: dict[tuple[str, str], tuple[tuple[str, str, int, int], Ranked]] = {}
