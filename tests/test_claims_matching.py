@@ -166,3 +166,17 @@ def test_no_match_floor_is_the_lowest_that_few_unrelated_claims_clear() -> None:
     assert pick_min_score(best, rate=0.2) == 0.67  # two of ten clear 0.67; at 0.66 three would
     assert pick_min_score(best, rate=0.0) == 0.73
     assert pick_min_score(np.full(5, 0.99)) == 0.95  # never clears: the top of the grid
+
+
+def test_repeated_wordings_are_shown_once(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "rep.db")
+    upsert_claims(conn, [
+        known("NATO threatens security in Europe; tries to enlarge towards Russian borders", url="https://e/1"),
+        known("NATO threatens security in Europe; tries to enlarge towards Russian…", url="https://e/2"),
+        known("NATO wants to enlarge towards Russian borders to threaten security", url="https://e/3"),
+    ])
+    found = ClaimMatcher(conn, WordsEmbedder(), min_score=0.3).match(
+        ["NATO threatens security in Europe and tries to enlarge towards Russian borders"])[0]
+    urls = [m.claim.url for m in found]
+    assert len(found) == 2 and "https://e/3" in urls  # one of the two repeats, and the other wording
+    assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)

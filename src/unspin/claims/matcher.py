@@ -9,6 +9,7 @@ article are embedded in one batch.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 
@@ -27,6 +28,12 @@ LIMIT = 3  # matches reported per claim
 class Match:
     claim: KnownClaim
     score: float  # cosine similarity, clipped at 0
+
+
+def _wording(title: str) -> str:
+    """A claim's wording for spotting repeats: case, spacing and punctuation folded; the first 40
+    characters, because exports cut long titles short ("... tries to enlarge towards Russian…")."""
+    return re.sub(r"\W+", " ", title.casefold()).strip()[:40]
 
 
 class ClaimMatcher:
@@ -56,8 +63,20 @@ class ClaimMatcher:
             for cid, _ in fused:
                 if cid in vectors and (sim := float(vectors[cid] @ q)) >= self.min_score:
                     keep.append((cid, sim))
-                if len(keep) == self.limit:
+                if len(keep) == 2 * self.limit:  # room for the repeats dropped below
                     break
             ranked.append(keep)
         claims = get_many(self.conn, sorted({cid for r in ranked for cid, _ in r}))
-        return [[Match(claims[cid], max(0.0, min(1.0, s))) for cid, s in r if cid in claims] for r in ranked]
+        out = []
+        for r in ranked:
+            # The hybrid ranking picked them; shown most similar first, one per wording (EUvsDisinfo
+            # repeats a claim as a new case each time an outlet does).
+            seen: set[str] = set()
+            found = []
+            for cid, sim in sorted(r, key=lambda x: -x[1]):
+                title = _wording(claims[cid].title) if cid in claims else ""
+                if title and title not in seen:
+                    seen.add(title)
+                    found.append(Match(claims[cid], max(0.0, min(1.0, sim))))
+            out.append(found[: self.limit])
+        return out
