@@ -30,14 +30,15 @@ test: dev lint
 	$(BIN)/pytest
 
 # Reproduce the committed model from ../shared/data (fixed seeds; ~50 minutes on 2 cores): the shared
-# encoder with its technique heads, its export, the article heads (probes) fitted on the exported
-# encoder, and the model card. (`--auxiliary 0.5` adds narrative/genre/frame/role losses to the encoder:
+# encoder with its technique heads, its export, the article heads (probes) and the claim-spotting probe
+# fitted on the exported encoder, and the model card. (`--auxiliary 0.5` adds narrative/genre/frame/role losses to the encoder:
 # measured, not shipped — see the model card.)
 MODEL := src/unspin/assets/model
 train: dev
 	$(BIN)/python -m unspin.train.techniques --out build/techniques
 	$(BIN)/python -m unspin.train.export --checkpoint build/techniques --out $(MODEL) --weights int8
 	$(BIN)/python -m unspin.train.probes --model $(MODEL)
+	$(BIN)/python -m unspin.train.claim_probe --model $(MODEL)
 	$(BIN)/python -m unspin.train.card --checkpoint build/techniques --out $(MODEL)
 
 # Rebuild the bundled known claims (src/unspin/assets/claims/euvsdisinfo.jsonl.gz) from ../shared/data/euvsdisinfo;

@@ -141,6 +141,16 @@ def main(argv: list[str] | None = None) -> int:
     probes["checkworthy"] = probe
     meta = json.loads((args.model / "probes.json").read_text()) if (args.model / "probes.json").exists() else {}
     save_probes(args.model, probes, {k: v for k, v in meta.items() if k != "probes"})
+    if not args.smoke:
+        # Reported, never tuned on: the hand-labelled news sentences, through the whole runtime.
+        from unspin.evaluate.checkworthy import article_texts, load_news, news_scores, prf
+
+        rows = load_news()
+        texts = article_texts(rows)
+        rows = [r for r in rows if r.article in texts]
+        metrics["news"] = news_scores(Analyzer(args.model), rows, texts)["all"]
+        metrics["news_all_positive"] = prf(np.ones(len(rows), bool), np.array([r.label for r in rows]))
+        log("news", **{k: round(v, 4) for k, v in metrics["news"].items()})
     (args.model / "claim_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     return 0
 
