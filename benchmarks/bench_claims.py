@@ -153,6 +153,7 @@ def main() -> int:
     ap.add_argument("--claims", type=int, default=1_000_000, help="size of the synthetic database")
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--reuse", action="store_true", help="keep a synthetic database (and index) from a last run")
     args = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     bundled = WORK / "bundled.db"
@@ -163,9 +164,11 @@ def main() -> int:
     print("bundled:", json.dumps(result["bundled"]), flush=True)
     if args.claims:
         big = WORK / f"synthetic-{args.claims}.db"
-        for old in WORK.glob(f"synthetic-{args.claims}.db*"):
-            old.unlink()
-        made = synthetic_db(bundled, big, args.claims)
+        made = None
+        if not (args.reuse and big.exists()):
+            for old in WORK.glob(f"synthetic-{args.claims}.db*"):
+                old.unlink()
+            made = synthetic_db(bundled, big, args.claims)
         t = time.perf_counter()
         from unspin.model.similarity import shared_encoder
         from unspin.store.db import connect
@@ -176,8 +179,9 @@ def main() -> int:
         build = time.perf_counter() - t
         conn.close()
         synthetic = {
-            "database_build_s": round(made, 1),
-            "index_build_s": round(build, 1),
+            "database_build_s": None if made is None else round(made, 1),
+            # a fresh database builds its HNSW index here; a reused one loads the saved index
+            ("index_build_s" if made is not None else "index_load_s"): round(build, 1),
             **bench_matching(big, queries, max(3, args.runs // 4)),
             "ann_recall@10": ann_recall(big),
         }

@@ -247,3 +247,13 @@ def test_bulk_load_indexes_once_and_leaves_triggers_on(conn: sqlite3.Connection)
     assert search_bm25(conn, "topic599", 1)[0][0].title == "Bulk claim number 599 about topic599"
     upsert_claims(conn, [claim("A later claim about zeppelins")])  # row by row again
     assert search_bm25(conn, "zeppelins", 1)[0][0].title == "A later claim about zeppelins"
+
+
+def test_bm25_budget_interrupts_and_answers_empty(conn: sqlite3.Connection) -> None:
+    """A spent budget gives [] (the caller falls back to meaning), and the connection still works."""
+    upsert_claims(conn, CLAIMS)
+    found = rank_bm25(conn, "NATO expansion", 10)
+    assert len(found) >= 2
+    assert rank_bm25(conn, "NATO expansion", 10, budget_ms=-1.0) == []
+    assert rank_bm25(conn, "NATO expansion", 10, budget_ms=10_000.0) == found
+    assert rank_bm25(conn, "NATO expansion", 10) == found  # the handler is gone

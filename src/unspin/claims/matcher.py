@@ -22,6 +22,9 @@ from unspin.store.vectors import Embedder, embed_missing, load_index, vectors_of
 MIN_SIMILARITY = 0.6
 DEPTH = 50  # candidates per ranker before fusion
 LIMIT = 3  # matches reported per claim
+# Per sentence: BM25 over a large database can take far longer than the dense search; past this budget
+# the sentence is matched by meaning alone (see search.rank_bm25).
+BM25_BUDGET_MS = 10.0
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,8 @@ class ClaimMatcher:
         ranked: list[list[tuple[int, float]]] = []
         dense = index.top_many(queries, DEPTH)
         for text, q, near in zip(sentences, queries, dense, strict=True):
-            fused = fuse([rank_bm25(self.conn, text, DEPTH), near], DEPTH, weights=HYBRID_WEIGHTS)
+            words = rank_bm25(self.conn, text, DEPTH, budget_ms=BM25_BUDGET_MS)
+            fused = fuse([words, near], DEPTH, weights=HYBRID_WEIGHTS)
             vectors = vectors_of(self.conn, self.encoder.name, [cid for cid, _ in fused])
             keep = []
             for cid, _ in fused:

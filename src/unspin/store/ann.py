@@ -19,7 +19,7 @@ import numpy as np
 ANN_MIN = 100_000
 CONNECTIVITY = 16  # graph degree: recall vs memory and build time
 EXPANSION_ADD = 64
-EXPANSION_SEARCH = 96  # candidates examined per query: recall vs latency
+EXPANSION_SEARCH = 400  # candidates examined per query: recall@10 0.47 at 96, 0.74 at 400 (1M, ~3 ms)
 
 
 def new_index(dim: int) -> Any:

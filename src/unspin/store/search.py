@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Callable, Sequence
 
@@ -70,17 +71,36 @@ def fts_query(text: str) -> str | None:
     return " OR ".join(f'"{w}"' for w in (content or words)) or None
 
 
-def rank_bm25(conn: sqlite3.Connection, query: str, limit: int) -> list[tuple[int, float]]:
-    """Claim ids and BM25 scores (higher is better; SQLite's bm25() is negated), best first."""
+def rank_bm25(
+    conn: sqlite3.Connection, query: str, limit: int, budget_ms: float | None = None
+) -> list[tuple[int, float]]:
+    """Claim ids and BM25 scores (higher is better; SQLite's bm25() is negated), best first.
+
+    FTS5 scores every claim that holds any query word, so a frequent word costs in proportion to the
+    database (hundreds of ms at a million claims). With ``budget_ms`` the query is interrupted when the
+    budget is spent and the answer is [] (callers fuse it with the dense ranking, which then decides).
+    """
     match = fts_query(query)
     if match is None or limit <= 0:
         return []
     weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-    rows = conn.execute(
+    sql = (
         f"SELECT rowid, bm25(claims_fts, {weights}) AS rank FROM claims_fts WHERE claims_fts MATCH ? "
-        "ORDER BY rank, rowid LIMIT ?",
-        (match, min(limit, MAX_LIMIT)),
+        "ORDER BY rank, rowid LIMIT ?"
     )
+    if budget_ms is None:
+        rows = conn.execute(sql, (match, min(limit, MAX_LIMIT))).fetchall()
+        return [(int(rowid), -float(rank)) for rowid, rank in rows]
+    deadline = time.perf_counter() + budget_ms / 1000
+    conn.set_progress_handler(lambda: int(time.perf_counter() > deadline), 200)
+    try:
+        rows = conn.execute(sql, (match, min(limit, MAX_LIMIT))).fetchall()
+    except sqlite3.OperationalError as err:
+        if "interrupt" not in str(err):
+            raise
+        return []
+    finally:
+        conn.set_progress_handler(None, 0)
     return [(int(rowid), -float(rank)) for rowid, rank in rows]
 
 
