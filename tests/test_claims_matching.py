@@ -180,3 +180,17 @@ def test_repeated_wordings_are_shown_once(tmp_path: Path) -> None:
     urls = [m.claim.url for m in found]
     assert len(found) == 2 and "https://e/3" in urls  # one of the two repeats, and the other wording
     assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
+
+
+def test_index_cache_sees_writes_from_other_connections(db: Path) -> None:
+    enc = WordsEmbedder()
+    reader, writer = connect(db), connect(db)
+    vec_mod.embed_missing(reader, enc)
+    first = vec_mod.load_index(reader, enc.name)
+    assert vec_mod.load_index(reader, enc.name) is first  # unchanged: served from the cache
+    upsert_claims(writer, [known("A brand new claim about fishing quotas")])
+    vec_mod.embed_missing(writer, enc)
+    second = vec_mod.load_index(reader, enc.name)
+    assert second is not first
+    new_id = reader.execute("SELECT max(id) FROM claims").fetchone()[0]
+    assert second.top(enc.encode(["brand new claim about fishing quotas"])[0], 1)[0][0] == new_id

@@ -96,6 +96,8 @@ class Ranked(Protocol):
 
 
 _CACHE: dict[tuple[str, str], tuple[tuple[str, str, int, int], Ranked]] = {}
+# (connection, model) -> ((data_version, total_changes), cache key) when the key was last computed
+_SEEN: dict[tuple[int, str], tuple[tuple[int, int], tuple[str, str, int, int]]] = {}
 
 
 def _db_file(conn: sqlite3.Connection) -> str:
@@ -155,11 +157,20 @@ def load_index(conn: sqlite3.Connection, model: str) -> Ranked:
     HNSW graph above; cached per process and database file."""
     from unspin.store.ann import ANN_MIN
 
+    # Counting the vectors to validate the cache costs a scan (a quarter second at a million claims), so
+    # it is skipped while the database is unchanged since this connection last looked: data_version moves
+    # when another connection commits, total_changes when this one writes.
+    stamp = (int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes)
+    db_file = _db_file(conn)
+    cached = _CACHE.get((db_file, model))
+    seen = _SEEN.get((id(conn), model))
+    if cached is not None and seen is not None and seen == (stamp, cached[0]):
+        return cached[1]
     n, max_id = conn.execute(
         "SELECT count(*), coalesce(max(claim_id), 0) FROM claim_vectors WHERE model = ?", (model,)
     ).fetchone()
-    key = (_db_file(conn), model, int(n), int(max_id))
-    cached = _CACHE.get(key[:2])
+    key = (db_file, model, int(n), int(max_id))
+    _SEEN[(id(conn), model)] = (stamp, key)
     if cached is not None and cached[0] == key:
         return cached[1]
     index: Ranked
