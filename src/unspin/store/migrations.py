@@ -124,7 +124,52 @@ CREATE TRIGGER claim_vectors_stale AFTER UPDATE OF title, summary ON claims BEGI
 END
 """
 
+# The web server's stored analyses (store/analyses.py) and analysts' feedback on them. `seq` orders the
+# history and keys feedback; `id` is the random public id of the shareable link (not guessable, so a link
+# reveals one analysis, not how many exist). One row per (input hash, model version): the same input read
+# by the same model is served from here. `text` duplicates the analysis JSON's text so the external-content
+# FTS index can search it. Feedback: one current verdict per flag (`target` + `key`), or a missed span.
+_ANALYSES_V3 = """
+CREATE TABLE analyses (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    input_hash TEXT NOT NULL,
+    model_version TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    spans INTEGER NOT NULL DEFAULT 0,
+    json TEXT NOT NULL CHECK (json_valid(json)),
+    created_at TEXT NOT NULL,
+    UNIQUE (input_hash, model_version)
+);
+CREATE VIRTUAL TABLE analyses_fts USING fts5 (
+    title, text, content = 'analyses', content_rowid = 'seq',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER analyses_fts_insert AFTER INSERT ON analyses BEGIN
+    INSERT INTO analyses_fts (rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+CREATE TRIGGER analyses_fts_delete AFTER DELETE ON analyses BEGIN
+    INSERT INTO analyses_fts (analyses_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+END;
+CREATE TABLE feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    analysis_seq INTEGER NOT NULL REFERENCES analyses (seq) ON DELETE CASCADE,
+    target TEXT NOT NULL CHECK (target IN ('span', 'narrative', 'entity', 'claim')),
+    key TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('confirmed', 'wrong', 'missed')),
+    technique TEXT,
+    span_start INTEGER CHECK (span_start IS NULL OR span_start >= 0),
+    span_end INTEGER CHECK (span_end IS NULL OR span_end >= span_start),
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    UNIQUE (analysis_seq, target, key)
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "known claims: claims, claim_keys, claims_fts (FTS5), imports", _sql(_CLAIMS_V1)),
     Migration(2, "dense vectors of known claims: claim_vectors", _sql(_VECTORS_V2)),
+    Migration(3, "web server: analyses, analyses_fts (FTS5), feedback", _sql(_ANALYSES_V3)),
 ]

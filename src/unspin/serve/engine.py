@@ -1,0 +1,144 @@
+"""Running analyses for the server: one analyzer per worker process, behind a bounded queue.
+
+The analyzer is not safe to call from two threads at once, and one call already keeps the cores busy
+(OpenVINO's own threads), so each worker runs analyses on one thread. Admission control keeps latency
+bounded: a request is refused with 503 + Retry-After when the queue is full or when the work already
+queued (pending × the recent mean service time) would make it wait longer than ``max_wait_s``. A refusal
+costs microseconds, which is what lets an overloaded server keep answering instead of growing a backlog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import sqlite3
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from unspin.store import analyses as store
+from unspin.store.db import connect
+
+if TYPE_CHECKING:
+    from unspin.analyzer import Analyzer
+    from unspin.ingest import Source
+
+EWMA_ALPHA = 0.2  # weight of the newest service time: follows a change within ~10 analyses
+
+
+class Overloaded(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("The server is busy analyzing other texts; retry in a moment.")
+        self.retry_after = retry_after
+
+
+class Connections:
+    """One SQLite connection per thread (sqlite3 connections must stay on the thread that made them)."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        connect(path).close()  # create and migrate once, up front, so a bad --db fails at start
+
+    def get(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                # One made on another thread cannot be closed from here; the process is ending anyway.
+                with contextlib.suppress(sqlite3.ProgrammingError):
+                    conn.close()
+            self._all.clear()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an analyze request produced: the stored row (None with store=false) and the JSON."""
+
+    stored: store.StoredAnalysis | None
+    analysis_json: str
+    cached: bool
+
+
+class AnalysisPool:
+    def __init__(self, analyzer: Analyzer, conns: Connections, max_queue: int, max_wait_s: float) -> None:
+        self.analyzer = analyzer
+        self.conns = conns
+        self.max_queue = max(1, max_queue)
+        self.max_wait_s = max_wait_s
+        self.model_version = f"{analyzer.model_info.name} {analyzer.model_info.version}"
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unspin-analyze")
+        self._pending = 0
+        self._service_s = 0.2  # a first guess until analyses are measured
+        self._lock = threading.Lock()
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def _admit(self) -> None:
+        with self._lock:
+            expected = (self._pending + 1) * self._service_s
+            if self._pending >= self.max_queue or (self._pending and expected > self.max_wait_s):
+                raise Overloaded(max(1, math.ceil(self._pending * self._service_s)))
+            self._pending += 1
+
+    def _done(self, seconds: float | None) -> None:
+        with self._lock:
+            self._pending -= 1
+            if seconds is not None:
+                self._service_s += EWMA_ALPHA * (seconds - self._service_s)
+
+    async def run(self, source: Source, *, keep: bool) -> Outcome:
+        """Analyze ``source`` (or find it in the store); raises Overloaded when the queue is full."""
+        digest = store.input_hash(source.text, source.title, source.info.name)
+        if keep:
+            hit = await asyncio.to_thread(lambda: store.find(self.conns.get(), digest, self.model_version))
+            if hit is not None:
+                return Outcome(hit, hit.json, cached=True)
+        self._admit()
+        timing: list[float] = []
+        try:
+            future = self._executor.submit(self._analyze, source, digest, keep, timing)
+        except BaseException:
+            self._done(None)
+            raise
+        # Counted down when the job ends, not when the request does: a client that hangs up does not stop
+        # an analysis already running, and the queue bound must keep counting it.
+        future.add_done_callback(lambda _: self._done(timing[0] if timing else None))
+        return await asyncio.wrap_future(future)
+
+    def _analyze(self, source: Source, digest: str, keep: bool, timing: list[float]) -> Outcome:
+        started = time.perf_counter()
+        result = self.analyzer.analyze(source.text, title=source.title, source=source.info)
+        timing.append(time.perf_counter() - started)
+        data = result.model_dump_json()
+        if not keep:
+            return Outcome(None, data, cached=False)
+        # Committed before the response is sent: an acknowledged analysis survives any stop.
+        stored, new = store.save(
+            self.conns.get(),
+            digest=digest,
+            model_version=self.model_version,
+            title=result.title or "",
+            source=source.info.url or source.info.name or source.info.kind,
+            text=result.text,
+            spans=len(result.spans),
+            analysis_json=data,
+        )
+        return Outcome(stored, stored.json, cached=not new)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
