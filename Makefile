@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := examples/khabarovsk-opinion.txt
 
-.PHONY: demo install dev test lint train bench clean claims-bundle
+.PHONY: demo install dev test lint train bench clean claims-bundle bench-serve serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,40 @@ schema: install
 
 bench: dev
 	$(BIN)/python benchmarks/bench.py
+	$(MAKE) bench-claims
+	$(MAKE) bench-batch
+
+# Known-claims matching: the demo article's claims against the bundled cases, and one query against a
+# synthetic database of CLAIMS claims (database and HNSW index build times; ~10 min and 1.2 GB of disk at
+# a million on 2 cores; CLAIMS=0 skips it, BENCH_CLAIMS_FLAGS=--reuse keeps the last synthetic database).
+CLAIMS ?= 1000000
+.PHONY: bench-claims
+bench-claims: dev
+	@mkdir -p out
+	$(BIN)/python benchmarks/bench_claims.py --claims $(CLAIMS) $(BENCH_CLAIMS_FLAGS) --json out/bench-claims.json
+
+# `unspin batch` throughput and peak memory (process tree) at 1k and 10k SemEval articles, plus the local
+# engine's configurations and Ray compared at 1k; the 10k run is killed and resumed, then reported on.
+# ~25 min on 2 cores.
+# Quick (~2 min): make bench-batch BATCH_SIZES=100 BATCH_COMPARE_AT=100
+BATCH_SIZES ?= 1000,10000
+BATCH_COMPARE_AT ?= 1000
+# the largest run is SIGKILLed after this many seconds, then resumed and checked
+BATCH_KILL_AFTER ?= 60
+.PHONY: bench-batch
+bench-batch: dev
+	@mkdir -p out
+	$(BIN)/python benchmarks/bench_batch.py --sizes $(BATCH_SIZES) --compare-at $(BATCH_COMPARE_AT) \
+		--kill-after $(BATCH_KILL_AFTER) --json out/bench-batch.json
+
+# `unspin serve` under load: the server in one process, an open-loop load generator (asyncio + httpx) in
+# another, on loopback, with the demo article (a nonce per request: every request is a real analysis).
+# Capacity, steady load, 2x overload (503 shedding, memory), recovery; ~75 s. Writes out/bench-serve.json.
+bench-serve: install
+	$(BIN)/python benchmarks/bench_serve.py
+
+serve: install
+	$(BIN)/unspin serve
 
 clean:
 	rm -rf out build .pytest_cache .mypy_cache .ruff_cache

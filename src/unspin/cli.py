@@ -1,4 +1,4 @@
-"""The ``unspin`` command. Verbs: analyze, evaluate, export, claims.
+"""The ``unspin`` command. Verbs: analyze, evaluate, export, claims, serve, feedback, batch, report.
 
 Exit codes (stable, see README): 0 ok · 1 internal error · 2 bad input or usage · 3 refused (limits,
 private addresses, schemes) · 4 network failure · 130 interrupted.
@@ -148,6 +148,15 @@ def build_parser() -> argparse.ArgumentParser:
     from unspin.claims.cli import add_claims_parser  # imports nothing heavy; the commands import lazily
 
     add_claims_parser(sub)
+    from unspin.serve.cli import add_feedback_parser, add_serve_parser  # light: FastAPI loads on `serve`
+
+    add_serve_parser(sub)
+    add_feedback_parser(sub)
+    from unspin.batch.cli import add_batch_parser  # light: engines, pyarrow and Ray load when they run
+    from unspin.report.cli import add_report_parser
+
+    add_batch_parser(sub)
+    add_report_parser(sub)
     return p
 
 

@@ -1,0 +1,88 @@
+"""``unspin batch INPUT... -o OUTDIR``: the hook ``unspin.cli`` calls, importing nothing heavy."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from unspin.errors import BadInput
+
+
+def add_batch_parser(sub: Any) -> None:
+    b = sub.add_parser(
+        "batch",
+        help="analyze a corpus: folders, JSONL, CSV (or - for JSONL on stdin) -> JSONL + Parquet",
+        description="Analyze every article of the inputs into OUTDIR: analyses.jsonl (one full analysis "
+        "per line), articles/spans/narratives/entities/claims.parquet, rejects.jsonl. Run the same command "
+        "again after an interruption to resume.",
+    )
+    b.add_argument("inputs", nargs="+", metavar="INPUT", help="folder of .txt/.html, .jsonl, .csv, or -")
+    b.add_argument("-o", "--output", type=Path, required=True, metavar="OUTDIR", help="output folder")
+    for name, default in (
+        ("text", "text"),
+        ("title", "title"),
+        ("id", "id"),
+        ("source", "source"),
+        ("date", "date"),
+    ):
+        b.add_argument(f"--{name}-field", default=default, help=f"JSONL/CSV field of the {name} ({default})")
+    b.add_argument(
+        "--engine", choices=("local", "ray"), default="local", help="worker processes here (local) or Ray"
+    )
+    b.add_argument("--address", help="with --engine ray: the cluster to join (default: start a local Ray)")
+    b.add_argument("--workers", type=int, help="worker processes or Ray actors (default: cores / threads)")
+    b.add_argument("--threads", type=int, help="encoder threads per worker (default: cores / workers, so 1)")
+    b.add_argument("--chunk", type=int, default=8, help="articles per work unit (default 8)")
+    b.add_argument("--html", action="store_true", help="also write an HTML report per article (OUTDIR/html)")
+    b.add_argument("--max-bytes", type=int, default=1_000_000, help="largest article accepted, UTF-8 bytes")
+    b.add_argument("--precision", choices=["auto", "bf16", "f32"], help="inference precision")
+    b.add_argument(
+        "--progress",
+        choices=("auto", "bar", "lines", "none"),
+        default="auto",
+        help="bar on a terminal, periodic lines otherwise (auto)",
+    )
+    b.add_argument("--db", help="known-claims database (default: $UNSPIN_DB or the user's, if it exists)")
+    b.add_argument("--no-known-claims", action="store_true", help="spot claims, do not match them")
+    b.add_argument("--no-tables", action="store_true", help="skip building the Parquet tables")
+    b.set_defaults(func=cmd_batch)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from unspin.batch.records import Fields
+    from unspin.batch.run import BatchOptions, run_batch
+
+    for flag in ("workers", "threads", "chunk", "max_bytes"):
+        value = getattr(args, flag)
+        if value is not None and value <= 0:
+            raise BadInput(f"--{flag.replace('_', '-')} must be a positive number, not {value}.")
+    if args.address and args.engine != "ray":
+        raise BadInput("--address only applies to --engine ray.")
+    fields = Fields(args.text_field, args.title_field, args.id_field, args.source_field, args.date_field)
+    summary = run_batch(
+        BatchOptions(
+            inputs=args.inputs,
+            outdir=args.output,
+            fields=fields,
+            max_bytes=args.max_bytes,
+            engine=args.engine,
+            workers=args.workers,
+            threads=args.threads,
+            address=args.address,
+            html=args.html,
+            chunk=args.chunk,
+            precision=args.precision,
+            progress=args.progress,
+            tables=not args.no_tables,
+            known_claims=not args.no_known_claims,
+            db=args.db,
+        )
+    )
+    print(
+        f"unspin batch: {summary.analyzed:,} analyzed, {summary.skipped:,} already done, "
+        f"{summary.rejected:,} rejected (see {args.output / 'rejects.jsonl'}); wrote {args.output}",
+        file=sys.stderr,
+    )
+    return 0

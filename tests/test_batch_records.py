@@ -1,0 +1,147 @@
+"""Batch inputs: every reader, custom field names, stable ids, and bad records becoming rejects."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from unspin.batch.records import Fields, InputSpec, Reject, Task, check_inputs, read_all
+from unspin.batch.worker import _load
+from unspin.errors import BadInput, Refused
+
+
+def items(tmp_path: Path, *inputs: str, **kw: object) -> list[Task | Reject]:
+    return list(read_all(InputSpec(list(inputs), **kw)))  # type: ignore[arg-type]
+
+
+def test_jsonl_with_custom_fields_and_rejects(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    lines = [
+        json.dumps(
+            {"body": "First article.", "headline": "One", "key": 7, "outlet": "RT", "day": "2024-01-02"}
+        ),
+        "",  # blank lines are not records
+        json.dumps({"headline": "no body"}),
+        "{not json",
+        json.dumps(["a", "list"]),
+        json.dumps({"body": 12}),
+        json.dumps({"body": "Second.", "key": "7"}),  # same id as the first: resume could not tell them apart
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fields = Fields(text="body", title="headline", id="key", source="outlet", date="day")
+    got = items(tmp_path, str(path), fields=fields)
+    first = got[0]
+    assert isinstance(first, Task)
+    assert (first.id, first.text, first.title, first.outlet, first.date) == (
+        "7",
+        "First article.",
+        "One",
+        "RT",
+        "2024-01-02",
+    )
+    assert first.origin == f"{path}:1"
+    rejects = [g for g in got if isinstance(g, Reject)]
+    # file:line of each bad record, blank line 2 counted
+    assert [r.origin for r in rejects] == [f"{path}:{n}" for n in (3, 4, 5, 6, 7)]
+    assert "no 'body' field" in rejects[0].reason
+    assert "not valid JSON" in rejects[1].reason
+    assert "not a JSON object" in rejects[2].reason
+    assert "not a string" in rejects[3].reason
+    assert "duplicate id" in rejects[4].reason
+
+
+def test_ids_without_an_id_field_are_stable_and_follow_the_content(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"text": "Alpha."}) + "\n" + json.dumps({"text": "Beta."}) + "\n")
+    a = [t.id for t in items(tmp_path, str(path)) if isinstance(t, Task)]
+    assert a == [t.id for t in items(tmp_path, str(path)) if isinstance(t, Task)]
+    assert len(set(a)) == 2
+    path.write_text(json.dumps({"text": "Alpha."}) + "\n" + json.dumps({"text": "Beta, edited."}) + "\n")
+    b = [t.id for t in items(tmp_path, str(path)) if isinstance(t, Task)]
+    assert b[0] == a[0] and b[1] != a[1]
+
+
+def test_over_long_jsonl_line_is_rejected_without_stopping(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    big = json.dumps({"text": "word " * 5000})
+    path.write_text(big + "\n" + json.dumps({"text": "small"}) + "\n")
+    got = items(tmp_path, str(path), max_bytes=1000)
+    assert isinstance(got[0], Reject) and "over" in got[0].reason and got[0].origin.endswith(":1")
+    assert isinstance(got[1], Task) and got[1].text == "small"
+
+
+def test_stdin_jsonl() -> None:
+    stream = io.BytesIO(b'{"text": "From a pipe.", "id": "p1"}\n')
+    (task,) = list(read_all(InputSpec(["-"], stdin=stream)))
+    assert isinstance(task, Task) and task.id == "p1" and task.origin == "-:1"
+
+
+def test_csv_custom_fields_quoted_newlines_and_legacy_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    rows = 'uid,content,src\n1,"Caf\xe9 story,\nover two lines",Le Monde\n2,,X\n3,Third,Y\n'
+    path.write_bytes(rows.encode("cp1252"))
+    got = items(tmp_path, str(path), fields=Fields(text="content", id="uid", source="src"))
+    first, second, third = got
+    assert (
+        isinstance(first, Task) and first.text == "Café story,\nover two lines" and first.outlet == "Le Monde"
+    )
+    assert first.origin == f"{path}:2"
+    # An empty text field is a record without text: the worker's checks reject it with the reason.
+    assert isinstance(second, Task) and second.origin == f"{path}:4"
+    assert isinstance(third, Task) and third.id == "3"
+
+
+def test_csv_without_the_text_column_is_one_reject(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("a,b\n1,2\n")
+    (reject,) = items(tmp_path, str(path))
+    assert isinstance(reject, Reject) and "'text' column" in reject.reason
+
+
+def test_folder_reads_txt_and_html_with_outlet_from_subfolder(tmp_path: Path) -> None:
+    (tmp_path / "rt").mkdir()
+    (tmp_path / "rt" / "a.txt").write_text("A.")
+    (tmp_path / "b.html").write_text("<html><body><p>B.</p></body></html>")
+    (tmp_path / "notes.md").write_text("ignored")
+    got = items(tmp_path, str(tmp_path))
+    assert [(Path(t.id).name, t.outlet) for t in got if isinstance(t, Task)] == [
+        ("b.html", None),
+        ("a.txt", "rt"),
+    ]
+    assert all(isinstance(t, Task) and t.path is not None and t.text is None for t in got)
+
+
+def test_missing_and_unknown_inputs_are_usage_errors(tmp_path: Path) -> None:
+    (tmp_path / "x.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "ok.jsonl").write_text("")
+    check_inputs([str(tmp_path / "ok.jsonl"), str(tmp_path), "-"])
+    for bad in ([str(tmp_path / "nope.jsonl")], [str(tmp_path / "x.pdf")], ["-", "-"]):
+        with pytest.raises(BadInput):
+            check_inputs(bad)
+    # read on their own (inputs that vanish mid-run), they are rejects, not crashes
+    got = items(tmp_path, str(tmp_path / "nope.jsonl"), str(tmp_path / "x.pdf"))
+    assert [type(g) for g in got] == [Reject, Reject]
+
+
+def test_worker_checks_reuse_the_ingest_rules(tmp_path: Path) -> None:
+    # Undecodable bytes in a JSONL record (not UTF-8) become lone surrogates: refused as not Unicode.
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b'{"text": "caf\xe9 bad bytes"}\n{"text": "   "}\n{"text": "fine"}\n')
+    bad, blank, fine = items(tmp_path, str(path))
+    assert isinstance(bad, Task) and isinstance(blank, Task) and isinstance(fine, Task)
+    with pytest.raises(BadInput, match="not valid Unicode"):
+        _load(bad)
+    with pytest.raises(BadInput, match="whitespace"):
+        _load(blank)
+    text, _, info = _load(fine)
+    assert text == "fine" and info.name == f"{path}:3"
+    huge = Task(id="h", origin="h", text="x" * 2_000_000)
+    with pytest.raises(Refused):
+        _load(huge)
+    binary = tmp_path / "img.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    with pytest.raises(BadInput, match="binary"):
+        _load(Task(id="b", origin="b", path=str(binary)))
