@@ -194,3 +194,22 @@ def test_index_cache_sees_writes_from_other_connections(db: Path) -> None:
     assert second is not first
     new_id = reader.execute("SELECT max(id) FROM claims").fetchone()[0]
     assert second.top(enc.encode(["brand new claim about fishing quotas"])[0], 1)[0][0] == new_id
+
+
+def test_an_empty_database_matches_nothing_without_embedding(tmp_path: Path) -> None:
+    class Counting(WordsEmbedder):
+        calls = 0
+
+        def encode(self, texts: list[str], batch: int = 64) -> np.ndarray:
+            Counting.calls += 1
+            return super().encode(texts, batch)
+
+    conn = connect(tmp_path / "empty.db")
+    m = ClaimMatcher(conn, Counting())
+    assert m.match(["The army fired 40 rockets at the city."]) == [[]] and Counting.calls == 0
+    # Claims imported later (here by another connection) are seen by the next match.
+    other = connect(tmp_path / "empty.db")
+    upsert_claims(other, [known("The army fired 40 rockets at the city")])
+    vec_mod.embed_missing(other, Counting())
+    assert m.size == 1
+    assert m.match(["The army fired 40 rockets at the city."])[0]
