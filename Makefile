@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := examples/khabarovsk-opinion.txt
 
-.PHONY: demo install dev test lint train bench clean claims-bundle bench-serve serve
+.PHONY: demo install dev test lint train bench clean claims-bundle bench-serve serve fuzz reliability
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,22 @@ bench-serve: install
 
 serve: install
 	$(BIN)/unspin serve
+
+# Coverage-guided fuzzing (atheris) of every parser: decoding and ingestion, HTML extraction, the URL
+# guard, batch records, EUvsDisinfo CSV and ClaimReview imports, the analysis JSON loader, and the whole
+# analyze path on short inputs. Each target runs FUZZ_SECONDS; a crash stops with its input saved under
+# out/fuzz/<target>/ (minimize it, then add it to tests/regressions/<target>/). tests/fuzz/fuzz_runner.py.
+FUZZ_SECONDS ?= 60
+fuzz: dev
+	$(BIN)/python tests/fuzz/fuzz_runner.py --seconds $(FUZZ_SECONDS) --json out/fuzz/summary.json
+
+# The fuzzers (short), the limit tests at full size (10 MB, 100,000 paragraphs, a 1 MB paragraph, hostile
+# URLs) and the kill tests (kill -9 of claims import, batch and serve at KILL_POINTS random moments each),
+# in one table; writes out/reliability.json. ~20 min on 2 cores.
+RELIABILITY_FUZZ_SECONDS ?= 10
+KILL_POINTS ?= 20
+reliability: dev
+	$(BIN)/python benchmarks/reliability.py --fuzz-seconds $(RELIABILITY_FUZZ_SECONDS) --kill-points $(KILL_POINTS)
 
 clean:
 	rm -rf out build .pytest_cache .mypy_cache .ruff_cache

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from unspin.batch.records import Fields, InputSpec, Reject, Task, check_inputs, read_all
+from unspin.batch.records import Fields, InputSpec, Reject, Task, check_inputs, read_all, read_input
 from unspin.batch.worker import _load
 from unspin.errors import BadInput, Refused
 
@@ -145,3 +145,11 @@ def test_worker_checks_reuse_the_ingest_rules(tmp_path: Path) -> None:
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     with pytest.raises(BadInput, match="binary"):
         _load(Task(id="b", origin="b", path=str(binary)))
+
+
+def test_a_binary_csv_is_one_reject_and_the_run_goes_on(tmp_path: Path) -> None:
+
+    bad = tmp_path / "bin.csv"
+    bad.write_bytes(bytes(range(256)) * 64)
+    items = list(read_input(str(bad), InputSpec([str(bad)])))
+    assert len(items) == 1 and isinstance(items[0], Reject) and items[0].origin == str(bad)

@@ -654,3 +654,14 @@ def test_inline_script_restyles_like_python(demo: Analysis) -> None:
     assert "pc off" in expected  # "Japanese provocations" had only the hidden technique
     assert out["tabIndex"] == [-1 if c == "pc off" else 0 for c in expected]
     assert set(out["badgesOff"]) == {hide} and out["tipHidden"]
+
+
+def test_summary_row_without_spans_does_not_break_the_report(demo_analysis) -> None:  # type: ignore[no-untyped-def]
+    from unspin.analysis import TechniqueSummary
+    from unspin.render import render_html
+
+    ghost = TechniqueSummary(technique="Straw_Man", name="Straw man", definition="d", count=1, paragraphs=1,
+                             max_confidence=0.9)
+    odd = demo_analysis.model_copy(update={"spans": [], "techniques": [ghost]})
+    html = render_html(odd)
+    assert "No persuasion techniques found" in html

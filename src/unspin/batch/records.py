@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from unspin.errors import BadInput
+from unspin.errors import BadInput, UnspinError
 from unspin.ingest.decode import decode_bytes
 
 FILE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
@@ -168,7 +168,11 @@ def _csv_encoding(path: Path) -> str:
 
 
 def read_csv(path: Path, spec: InputSpec) -> Iterator[Item]:
-    encoding = _csv_encoding(path)
+    try:
+        encoding = _csv_encoding(path)
+    except UnspinError as err:  # binary or undecodable: the file is one reject, the run goes on
+        yield Reject(str(path), str(err))
+        return
     with path.open(encoding=encoding, errors="surrogateescape", newline="") as f:
         sample = f.read(8192)
         f.seek(0)

@@ -45,7 +45,10 @@ def _digest(*parts: str) -> str:
 
 
 def is_http_url(url: str) -> bool:
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "Invalid IPv6 URL" and the like: not a usable link (found by fuzzing)
+        return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 

@@ -36,6 +36,7 @@ _ALLOW_HINT = "pass --allow-private to fetch it anyway"
 _HOSTNAME = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?:\.(?!-)[a-z0-9_-]{1,63})*\.?$")
 # The NAT64 well-known prefix (RFC 6052): 64:ff9b::a.b.c.d reaches the IPv4 host a.b.c.d.
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_IPV4_NUMBER = re.compile(r"(?:0[xX])?[0-9a-fA-F]*")  # the characters a part of a numeric host may hold
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,9 @@ def _forbidden_reason(ip: IPAddress) -> str | None:
 
 def _parse_ipv4_number(part: str) -> int | None:
     """One part of a numeric IPv4 host, in decimal, octal (leading 0) or hex (0x), as inet_aton reads it."""
+    if not _IPV4_NUMBER.fullmatch(part):
+        # int() also takes signs and underscores: "-9.254.160" crashed the guard (found by fuzzing).
+        return None
     try:
         if part[:2].lower() == "0x":
             return int(part[2:] or "0", 16)

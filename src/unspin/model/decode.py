@@ -6,6 +6,7 @@ decoding users get.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -52,13 +53,27 @@ def token_paragraph_index(offsets: np.ndarray, paragraphs: Sequence[tuple[int, i
     return idx
 
 
+def _paragraph_runs(tok_par: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(paragraph ids present, token order grouped by paragraph, first position of each group).
+
+    One pass for all paragraphs: a mask per paragraph cost tokens x paragraphs, which never finished on
+    100,000 one-word paragraphs (found by the limit tests)."""
+    inside = np.flatnonzero(tok_par >= 0)
+    order = inside[np.argsort(tok_par[inside], kind="stable")]  # stable: text order within a paragraph
+    keys = tok_par[order]
+    if not len(keys):
+        return keys, order, keys
+    firsts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return keys[firsts], order, firsts
+
+
 def paragraph_scores(probs: np.ndarray, tok_par: np.ndarray, n_paragraphs: int) -> np.ndarray:
     """Max token probability per paragraph and label -> [n_paragraphs, k]."""
     out = np.zeros((n_paragraphs, probs.shape[1]), dtype=np.float32)
-    for p in range(n_paragraphs):
-        sel = tok_par == p
-        if sel.any():
-            out[p] = probs[sel].max(axis=0)
+    ids, order, firsts = _paragraph_runs(tok_par)
+    if len(ids):
+        known = ids < n_paragraphs
+        out[ids[known]] = np.maximum.reduceat(probs[order], firsts, axis=0)[known]
     return out
 
 
@@ -122,11 +137,14 @@ def paragraph_pool(hidden: np.ndarray, tok_par: np.ndarray, n_paragraphs: int) -
     """[mean, max] of token hidden states per paragraph -> [n_paragraphs, 2 * hidden] (zeros if no token)."""
     h = hidden.shape[1]
     out = np.zeros((n_paragraphs, 2 * h), dtype=np.float32)
-    for p in range(n_paragraphs):
-        sel = tok_par == p
-        if sel.any():
-            out[p, :h] = hidden[sel].mean(axis=0)
-            out[p, h:] = hidden[sel].max(axis=0)
+    ids, order, firsts = _paragraph_runs(tok_par)
+    if len(ids):
+        rows = hidden[order]
+        counts = np.diff(np.r_[firsts, len(order)])
+        known = ids < n_paragraphs
+        mean = np.add.reduceat(rows, firsts, axis=0) / counts[:, None]
+        out[ids[known], :h] = mean[known]
+        out[ids[known], h:] = np.maximum.reduceat(rows, firsts, axis=0)[known]
     return out
 
 
@@ -155,6 +173,7 @@ def consistent_spans(
     phrase around the most probable token, or for clause-level techniques the sentence that holds it."""
     kept = [s for s in spans if s.paragraph >= 0 and labels[s.paragraph, s.label]]
     have = {(s.paragraph, s.label) for s in kept}
+    starts = [start for start, _ in sentences]
     for p, t in zip(*np.nonzero(labels), strict=True):
         if (p, t) in have:
             continue
@@ -162,7 +181,7 @@ def consistent_spans(
         if idx.size == 0:
             continue
         peak = int(idx[np.argmax(probs[idx, t])])
-        sentence = _sentence_at(sentences, int(offsets[peak, 0])) if int(t) in clause_labels else None
+        sentence = _sentence_at(sentences, starts, int(offsets[peak, 0])) if int(t) in clause_labels else None
         if sentence is not None:
             inside = idx[(offsets[idx, 0] >= sentence[0]) & (offsets[idx, 1] <= sentence[1])]
             conf = float(probs[inside, t].mean()) if inside.size else float(probs[peak, t])
@@ -179,10 +198,13 @@ def consistent_spans(
     return kept
 
 
-def _sentence_at(sentences: Sequence[tuple[int, int]], offset: int) -> tuple[int, int] | None:
-    for start, end in sentences:
-        if start <= offset < end:
-            return start, end
+def _sentence_at(
+    sentences: Sequence[tuple[int, int]], starts: Sequence[int], offset: int
+) -> tuple[int, int] | None:
+    """The sentence holding ``offset`` (sentences sorted by start; ``starts`` their starts), by bisection."""
+    i = bisect_right(starts, offset) - 1
+    if i >= 0 and sentences[i][0] <= offset < sentences[i][1]:
+        return sentences[i]
     return None
 
 
@@ -192,8 +214,9 @@ def merge_in_sentences(
     """Join the spans of one clause-level technique inside one sentence into a single span."""
     out: list[RawSpan] = []
     groups: dict[tuple[int, int], list[RawSpan]] = {}
+    starts = [start for start, _ in sentences]
     for s in spans:
-        sent = _sentence_at(sentences, s.start) if s.label in clause_labels else None
+        sent = _sentence_at(sentences, starts, s.start) if s.label in clause_labels else None
         if sent is None:
             out.append(s)
         else:

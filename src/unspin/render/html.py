@@ -231,9 +231,12 @@ def _header(analysis: Analysis) -> str:
 
 def _legend_rows(analysis: Analysis) -> list[tuple[str, str, str, int, int]]:
     """``(technique, name, definition, spans, paragraphs)``: the summary, plus any technique it left out."""
-    rows = [(s.technique, s.name, s.definition, s.count, s.paragraphs) for s in analysis.techniques]
-    listed = {r[0] for r in rows}
     counts = Counter(s.technique for s in analysis.spans)
+    # A summary row without a span (a hand-edited or foreign JSON) has nothing to colour or filter.
+    rows = [
+        (s.technique, s.name, s.definition, s.count, s.paragraphs) for s in analysis.techniques if s.technique in counts
+    ]
+    listed = {r[0] for r in rows}
     paras: dict[str, set[int]] = defaultdict(set)
     for s in analysis.spans:
         paras[s.technique].add(s.paragraph)
