@@ -16,11 +16,12 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from kill_support import save_report
 from test_batch_support import articles, write_jsonl
 from unspin.analysis import Analysis
 
@@ -103,9 +104,6 @@ def kill_points(folder: Path, points: int, seed: int = 5) -> KillReport:
 def test_repeated_kills_during_a_batch_run_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     report = kill_points(tmp_path, POINTS)
     print(f"\nbatch: {report}")
-    out = os.environ.get("UNSPIN_RELIABILITY_OUT")
-    if out:
-        Path(out).mkdir(parents=True, exist_ok=True)
-        (Path(out) / "kill_batch.json").write_text(json.dumps(asdict(report)))
+    save_report("kill_batch", report)
     assert (report.lost, report.duplicated) == (0, 0) and report.survived == report.kills
     assert report.kills >= POINTS // 2, f"too few kills landed mid-run: {report}"

@@ -10,7 +10,6 @@ transactions of its own after the import, and would make each run ~10x longer.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -18,8 +17,10 @@ import sqlite3
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from kill_support import save_report
 
 ROWS_PER_FILE = 1500
 FILES = ("a.csv", "b.csv")
@@ -156,9 +157,6 @@ def test_kill_during_claims_import_loses_and_duplicates_nothing(tmp_path: Path) 
     points = int(os.environ.get("UNSPIN_KILL_POINTS", "2"))
     report = kill_points(tmp_path, points)
     print(f"\nclaims import: {report}")
-    out = os.environ.get("UNSPIN_RELIABILITY_OUT")
-    if out:
-        Path(out).mkdir(parents=True, exist_ok=True)
-        (Path(out) / "kill_claims_import.json").write_text(json.dumps(asdict(report)))
+    save_report("kill_claims_import", report)
     assert (report.lost, report.duplicated) == (0, 0)
     assert report.kills >= max(1, points // 2), f"too few kills landed mid-run: {report}"

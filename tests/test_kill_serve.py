@@ -11,7 +11,6 @@ The suite kills at 1 random point (tests/test_serve_process.py kills once more);
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import random
 import signal
@@ -20,11 +19,12 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
+from kill_support import save_report
 from serve_support import free_port
 from unspin.analysis import Analysis
 
@@ -158,9 +158,6 @@ def test_kill_while_the_server_writes_loses_and_duplicates_nothing(tmp_path: Pat
     points = int(os.environ.get("UNSPIN_KILL_POINTS", "1"))
     report = kill_points(tmp_path, points)
     print(f"\nserve: {report}")
-    out = os.environ.get("UNSPIN_RELIABILITY_OUT")
-    if out:
-        Path(out).mkdir(parents=True, exist_ok=True)
-        (Path(out) / "kill_serve.json").write_text(json.dumps(asdict(report)))
+    save_report("kill_serve", report)
     assert (report.lost, report.duplicated) == (0, 0) and report.survived == points
     assert report.acknowledged > 0
