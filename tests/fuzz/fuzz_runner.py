@@ -112,6 +112,7 @@ def main(
     # executions do not go to replaying a working corpus that longer runs have grown).
     corpus = Path(os.environ.get("UNSPIN_FUZZ_CORPUS") or work / "corpus")
     _write_seeds(corpus, seeds)
+    work.mkdir(parents=True, exist_ok=True)  # libFuzzer writes crash artifacts here and will not create it
     user = sys.argv[1:]
     flags = {arg.split("=", 1)[0] for arg in user if arg.startswith("-")}
     defaults = {
