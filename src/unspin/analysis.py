@@ -16,7 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from unspin.document import Document
 from unspin.taxonomy import TECHNIQUE_DEFINITIONS, TECHNIQUES, pretty
 
-SCHEMA_VERSION = "1.2.0"  # 1.1: narratives, entities and roles, genre, frames; 1.2: claims
+SCHEMA_VERSION = "1.3.0"
+# 1.1: narratives, entities and roles, genre, frames; 1.2: claims; 1.3: language, warnings, strength in words,
+# what the model cannot detect, verified claim matches (relation).
+
+Strength = Literal["strong", "moderate", "weak"]
 
 
 class _Model(BaseModel):
@@ -48,6 +52,24 @@ class ModelInfo(_Model):
     version: str
     engine: str = Field(description="Inference engine and device, e.g. 'openvino 2026.4 CPU'.")
     precision: str = Field(description="Inference precision actually used, e.g. 'bf16' or 'f32'.")
+    languages: list[str] = Field(
+        default_factory=list, description="ISO 639-1 codes of the languages the heads were trained on."
+    )
+    undetectable: list[str] = Field(
+        default_factory=list,
+        description="Techniques this model cannot detect (no training examples): absent from an analysis "
+        "does not mean absent from the text.",
+    )
+
+
+class AnalysisWarning(_Model):
+    """Something the analysis cannot know, said plainly: every output renders these."""
+
+    code: str = Field(
+        description="Stable code: unsupported_language, short_text, no_known_claims, claims_not_matched, "
+        "language_uncertain."
+    )
+    message: str = Field(description="One or two sentences for the reader.")
 
 
 class TechniqueSpan(TextSpan):
@@ -56,6 +78,11 @@ class TechniqueSpan(TextSpan):
     technique: str = Field(description="SemEval-2023 Task 3 technique name.")
     confidence: float = Field(ge=0.0, le=1.0, description="Mean token probability over the span.")
     paragraph: int = Field(ge=0, description="Index into Analysis.paragraphs.")
+    strength: Strength = Field(
+        default="moderate",
+        description="The confidence relative to this technique's own threshold, in words: probabilities of "
+        "different techniques are not comparable, their margins over their thresholds are.",
+    )
 
 
 class Paragraph(TextSpan):
@@ -88,6 +115,7 @@ class SubnarrativeFinding(_Model):
     name: str = Field(description="The label without its domain and parent.")
     definition: str
     confidence: float = Field(ge=0.0, le=1.0)
+    strength: Strength = Field(default="moderate", description="Confidence relative to the label's threshold.")
     evidence: list[Evidence] = Field(default_factory=list, description="Best supporting paragraphs first.")
 
 
@@ -122,6 +150,9 @@ class Entity(_Model):
     confidence: float = Field(ge=0.0, le=1.0, description="Confidence of main_role (or of none).")
     role_scores: dict[str, float] = Field(default_factory=dict, description="Probability per main role.")
     fine_roles: list[RoleScore] = Field(default_factory=list)
+    uncertain: bool = Field(
+        default=False, description="True when the main roles are near even: the role is a guess, not a finding."
+    )
     evidence: TextSpan | None = Field(default=None, description="The sentence that carries the role.")
 
 
@@ -153,6 +184,11 @@ class ClaimMatch(_Model):
     reviewer: str = Field(default="", description="Who checked it, e.g. EUvsDisinfo.")
     date: str | None = Field(default=None, description="ISO date the claim was published (else reviewed).")
     url: str = Field(default="", description="The case or review page.")
+    relation: Literal["same", "opposite"] = Field(
+        default="same",
+        description="same: the sentence repeats the known claim; opposite: it states the contrary, i.e. it "
+        "agrees with the fact-check (never shown as repeating the debunked claim).",
+    )
 
 
 class Claim(TextSpan):
@@ -166,7 +202,7 @@ class Claim(TextSpan):
 class KnownClaimsInfo(_Model):
     """The known-claims database the claims were matched against."""
 
-    claims: int = Field(ge=0, description="Known claims in the database.")
+    claims: int = Field(ge=0, description="Known claims in the database: how many were searched.")
     min_score: float = Field(description="Similarity below which a known claim is not reported as a match.")
 
 
@@ -180,6 +216,12 @@ class Analysis(_Model):
     source: SourceInfo
     title: str | None = None
     text: str = Field(description="The analyzed text; every offset in this document points into it.")
+    language: str | None = Field(
+        default=None, description="ISO 639-1 code of the text's language as detected; null if undetermined."
+    )
+    warnings: list[AnalysisWarning] = Field(
+        default_factory=list, description="What this analysis cannot know (language, length, claims coverage)."
+    )
     paragraphs: list[Paragraph]
     sentences: list[TextSpan]
     spans: list[TechniqueSpan] = Field(description="Technique spans, sorted by start, then end.")
