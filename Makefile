@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := examples/khabarovsk-opinion.txt
 
-.PHONY: demo install dev test lint train bench clean claims-bundle bench-serve serve fuzz reliability
+.PHONY: demo install dev test lint train bench clean claims-bundle bench-serve serve fuzz reliability schema golden
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ claims-bundle: install
 
 schema: install
 	$(BIN)/python -m unspin.analysis > src/unspin/assets/analysis.schema.json
+
+# The golden analyses the suite compares against (tests/golden/): regenerate only in a commit that changes
+# the model, never to make a refactor pass.
+golden: install
+	$(BIN)/python tests/golden/regenerate.py
 
 bench: dev
 	$(BIN)/python benchmarks/bench.py

@@ -126,12 +126,13 @@ def main() -> int:
 
     from unspin.analyzer import Analyzer
     from unspin.data import semeval2023 as sd
-    from unspin.model.windows import make_windows, tokenize
+    from unspin.encoder.windows import tokenize
+    from unspin.options import RunOptions
 
     text = DEMO.read_text(encoding="utf-8")
     analyzer = Analyzer()
-    tokens = tokenize(analyzer.tokenizer, text)
-    win = make_windows(tokens, analyzer.config.max_len, analyzer.config.stride)
+    tokens = tokenize(analyzer.encoder.tokenizer, text)
+    win = analyzer.encoder.windows(tokens)
     print(
         f"demo article: {len(text)} chars, {len(tokens)} tokens, {len(win.starts)} windows x {win.input_ids.shape[1]}"
     )
@@ -142,11 +143,13 @@ def main() -> int:
     figures: dict[str, float | str] = {}
     warm = median_ms(lambda: analyzer.analyze(text), args.runs)
     figures["warm_analyze_ms"] = warm
+    def graph_pass(a: Analyzer) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+        return lambda ids, mask: a.encoder.graph.run({"input_ids": ids, "attention_mask": mask})[0]
+
     engines: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-        "openvino " + analyzer.encoder.precision: analyzer.encoder
+        "openvino " + analyzer.encoder.graph.precision: graph_pass(analyzer)
     }
-    f32 = Analyzer(precision="f32").encoder
-    engines["openvino f32 (portable path)"] = f32
+    engines["openvino f32 (portable path)"] = graph_pass(Analyzer(options=RunOptions(precision="f32")))
     baseline, note = torch_baseline(analyzer.model_dir)
     with tempfile.TemporaryDirectory() as tmp:
         engines.update(onnxruntime_candidates(baseline.model, Path(tmp)))  # type: ignore[attr-defined]
@@ -169,10 +172,8 @@ def main() -> int:
 
     # The article heads (narratives, entities, roles, genre, frames) read the same pass: their cost is the
     # difference between the whole pipeline and the pipeline with them switched off, in this process.
-    from unspin.heads import ArticleHeads
-
     heads = analyzer.heads
-    analyzer.heads = ArticleHeads({})
+    analyzer.heads = {"techniques": heads["techniques"]}
     techniques_only = median_ms(lambda: analyzer.analyze(text), args.runs)
     analyzer.heads = heads
     with_heads = median_ms(lambda: analyzer.analyze(text), args.runs)

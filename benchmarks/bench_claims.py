@@ -13,12 +13,26 @@ import json
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "khabarovsk-opinion.txt"
 WORK = ROOT / "build" / "bench-claims"
+
+
+_ENCODER: object = None
+
+
+def shared_encoder() -> Any:
+    """One similarity encoder for the whole benchmark (loading it costs a second)."""
+    global _ENCODER
+    if _ENCODER is None:
+        from unspin.encoder.similarity import SentenceEncoder
+
+        _ENCODER = SentenceEncoder()
+    return _ENCODER
 
 
 def median_ms(times: list[float]) -> float:
@@ -32,9 +46,8 @@ def p99_ms(times: list[float]) -> float:
 def bundled_db(path: Path) -> None:
     """The bundled cases with their vectors (embedded once, then reused by later runs)."""
     from unspin.claims.bundle import import_bundled
-    from unspin.model.similarity import shared_encoder
+    from unspin.claims.vectors import embed_missing
     from unspin.store.db import connect
-    from unspin.store.vectors import embed_missing
 
     conn = connect(path)
     import_bundled(conn)
@@ -44,7 +57,6 @@ def bundled_db(path: Path) -> None:
 
 def synthetic_db(source: Path, target: Path, n: int, seed: int = 7) -> float:
     """``n`` claims built from the bundled ones (words shuffled, vectors perturbed); returns seconds."""
-    from unspin.model.similarity import shared_encoder
     from unspin.store.db import connect, transaction
 
     started = time.perf_counter()
@@ -98,11 +110,12 @@ def demo_claims() -> list[str]:
 
 def bench_matching(db: Path, queries: list[str], runs: int) -> dict[str, object]:
     """Matching all ``queries`` at once (as an analysis does), warm."""
+    from unspin.claims import vectors
     from unspin.claims.known import KnownClaims
-    from unspin.store import vectors
+    from unspin.store.db import Database
 
     vectors._CACHE.clear()
-    known = KnownClaims(db)
+    known = KnownClaims(Database(db), encoder=shared_encoder())
     t = time.perf_counter()
     found = known.match(queries)  # the first call loads (or builds) the index
     first = time.perf_counter() - t
@@ -129,9 +142,8 @@ def bench_matching(db: Path, queries: list[str], runs: int) -> dict[str, object]
 
 def ann_recall(db: Path, samples: int = 200, seed: int = 3) -> float:
     """Share of exact top-10 neighbours the HNSW index returns, for perturbed stored vectors."""
-    from unspin.model.similarity import shared_encoder
+    from unspin.claims.vectors import _vectors, load_index
     from unspin.store.db import connect
-    from unspin.store.vectors import _vectors, load_index
 
     conn = connect(db)
     model = shared_encoder().name
@@ -170,9 +182,8 @@ def main() -> int:
                 old.unlink()
             made = synthetic_db(bundled, big, args.claims)
         t = time.perf_counter()
-        from unspin.model.similarity import shared_encoder
+        from unspin.claims.vectors import load_index
         from unspin.store.db import connect
-        from unspin.store.vectors import load_index
 
         conn = connect(big)
         load_index(conn, shared_encoder().name)

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from unspin.analyzer import Analyzer
 from unspin.data import semeval2023 as sd
-from unspin.evaluate.semeval2023 import score
-from unspin.model.windows import make_windows, tokenize
+from unspin.encoder.windows import tokenize
+from unspin.evaluate.semeval2023 import runtime_predict, score
+from unspin.options import RunOptions
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "khabarovsk-opinion.txt"
 
@@ -31,15 +32,16 @@ def main(dirs: list[str]) -> int:
     for d in dirs:
         size = sum(p.stat().st_size for p in Path(d).iterdir() if p.suffix in (".bin", ".xml", ".npz")) / 1e6
         for precision in ("bf16", "f32"):
-            a = Analyzer(model_dir=d, precision=precision)
-            m = score(held, a.predict, list(a.config.labels), a.decoder)
-            win = make_windows(tokenize(a.tokenizer, text), a.config.max_len, a.config.stride)
+            a = Analyzer(model_dir=d, options=RunOptions(precision=precision))
+            m = score(held, runtime_predict(a), list(a.techniques.labels), a.techniques)
+            win = a.encoder.windows(tokenize(a.encoder.tokenizer, text))
+            inputs = {"input_ids": win.input_ids, "attention_mask": win.attention_mask}
             for _ in range(3):
-                a.encoder.run(win.input_ids, win.attention_mask)
+                a.encoder.graph.run(inputs)
             times = []
             for _ in range(20):
                 t = time.perf_counter()
-                a.encoder.run(win.input_ids, win.attention_mask)
+                a.encoder.graph.run(inputs)
                 times.append((time.perf_counter() - t) * 1000)
             print(
                 f"{Path(d).name:28s} {precision:8s} {size:6.1f} {m['paragraph_micro_f1']:9.4f} "

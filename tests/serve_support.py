@@ -10,12 +10,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from unspin.options import RunOptions
 from unspin.serve.app import create_app
 from unspin.serve.config import Settings
 
 
 def settings(db: Path, **overrides: Any) -> Settings:
-    base: dict[str, Any] = {"db": str(db), "allowed_hosts": ("testserver", "127.0.0.1", "localhost")}
+    base: dict[str, Any] = {"run": RunOptions(db=db), "allowed_hosts": ("testserver", "127.0.0.1", "localhost")}
     base.update(overrides)
     return Settings(**base)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from test_batch_support import articles, stable_lines, write_jsonl
 from unspin.batch import BatchOptions, run_batch
+from unspin.options import RunOptions
 
 N = 30
 
@@ -70,10 +71,9 @@ def test_sigkill_then_resume_loses_and_repeats_nothing(tmp_path: Path) -> None:
             inputs=[str(feed)],
             outdir=clean,
             workers=1,
-            threads=1,
+            run=RunOptions(threads=1, match_claims=False),
             progress="none",
             tables=False,
-            known_claims=False,
         )
     )
     assert resumed == stable_lines(clean)

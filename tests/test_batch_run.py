@@ -13,8 +13,9 @@ import pytest
 from test_batch_support import articles, stable_lines, write_jsonl
 from unspin.analysis import Analysis
 from unspin.batch import BatchOptions, run_batch
-from unspin.batch.store import html_name
+from unspin.batch.output import html_name
 from unspin.cli import main
+from unspin.options import RunOptions
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +96,7 @@ def test_parquet_tables_and_html_pages(outdir: Path) -> None:
 def test_same_command_again_does_nothing_twice(corpus: Path, tmp_path: Path) -> None:
     feed = write_jsonl(tmp_path / "f.jsonl", articles(4, paragraphs=1))
     opts = BatchOptions(
-        inputs=[str(feed)], outdir=tmp_path / "o", workers=1, threads=1, progress="none", known_claims=False
+        inputs=[str(feed)], outdir=tmp_path / "o", workers=1, run=RunOptions(threads=1, match_claims=False), progress="none"
     )
     first = run_batch(opts)
     before = (tmp_path / "o" / "analyses.jsonl").read_bytes()
@@ -109,9 +110,8 @@ def test_same_command_again_does_nothing_twice(corpus: Path, tmp_path: Path) -> 
             inputs=[str(feed), str(feed2)],
             outdir=tmp_path / "o",
             workers=1,
-            threads=1,
+            run=RunOptions(threads=1, match_claims=False),
             progress="none",
-            known_claims=False,
         )
     )
     assert (more.analyzed, more.skipped) == (2, 4)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from unspin.batch.output import ANALYSES, OutputStore, html_name, repair_and_read_ids
 from unspin.batch.records import Reject
-from unspin.batch.store import ANALYSES, OutputStore, html_name, repair_and_read_ids
 from unspin.errors import BadInput
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from unspin.analysis import Analysis
-from unspin.batch.store import ANALYSES
+from unspin.batch.output import ANALYSES
 from unspin.batch.tables import SCHEMAS, build_tables
 
 CLAIMS = [

@@ -12,8 +12,8 @@ import pytest
 
 from unspin.analysis import Analysis, Claim
 from unspin.evaluate.checkworthy import NEWS_FILE, load_news
-from unspin.heads.claims import ClaimSpotter, is_candidate, span_features
-from unspin.model.probes import Probe
+from unspin.heads.base import Linear
+from unspin.heads.checkworthy import CheckworthyHead, is_candidate
 
 
 def test_questions_and_fragments_are_not_candidates() -> None:
@@ -24,28 +24,21 @@ def test_questions_and_fragments_are_not_candidates() -> None:
     assert not is_candidate("   ")
 
 
-def test_span_features_pool_exactly_the_overlapping_tokens() -> None:
-    offsets = np.array([[0, 3], [4, 8], [9, 12], [13, 20]])
-    hidden = np.arange(8, dtype=np.float32).reshape(4, 2)
-    feats = span_features(hidden, offsets, [(4, 12), (13, 20), (30, 40)])
-    np.testing.assert_allclose(feats[0], [3.0, 4.0, 4.0, 5.0])  # tokens 1-2: mean then max
-    np.testing.assert_allclose(feats[1], [6.0, 7.0, 6.0, 7.0])
-    np.testing.assert_allclose(feats[2], 0.0)  # no token there
-
-
 def test_spotter_keeps_sentences_above_threshold(analyzer) -> None:  # type: ignore[no-untyped-def]
     text = "The army fired 40 rockets at the city on Monday. What a shame! Do you agree with them?"
-    offsets, _, hidden = analyzer.predict(text, with_hidden=True)
-    sentences = [(0, 48), (49, 61), (62, len(text))]
-    # A probe that scores a sentence by how many tokens it has: the first sentence wins.
-    dim = hidden.shape[1]
-    always = Probe(("checkworthy",), np.zeros((2 * dim, 1), np.float32), np.array([5.0], np.float32),
-                   thresholds=np.array([0.5], np.float32))
-    spotted = ClaimSpotter(always).spot(text, hidden, offsets, sentences)
+    enc = analyzer.encode(text)
+    assert [(s.start, s.end) for s in enc.doc.sentences] == [(0, 48), (49, 62), (63, len(text))]
+    dim = enc.hidden.shape[1]
+    always = Linear(("checkworthy",), np.zeros((2 * dim, 1), np.float32), np.array([5.0], np.float32),
+                    thresholds=np.array([0.5], np.float32))
+    spotted = CheckworthyHead(always)(enc)["claims"]
     # Every candidate passes a probe that always fires; the short exclamation and the question do not.
     assert [(s.start, s.end) for s in spotted] == [(0, 48)]
-    never = Probe(always.labels, always.weight, np.array([-5.0], np.float32), thresholds=always.thresholds)
-    assert ClaimSpotter(never).spot(text, hidden, offsets, sentences) == []
+    # Without the rules (a setting saved with the head), every sentence is a candidate.
+    assert len(CheckworthyHead(always, rules=False)(enc)["claims"]) == 3
+    assert len(CheckworthyHead(always, min_words=12)(enc)["claims"]) == 0  # the claim has 10 words
+    never = Linear(always.labels, always.weight, np.array([-5.0], np.float32), thresholds=always.thresholds)
+    assert CheckworthyHead(never)(enc)["claims"] == []
 
 
 def test_shipped_model_spots_claims_with_exact_offsets(demo_analysis: Analysis) -> None:
@@ -85,7 +78,7 @@ def test_news_file_quotes_its_articles(demo_text: str) -> None:
 def test_claim_probe_training_smoke(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
     from unspin.analyzer import Analyzer
-    from unspin.model.runtime import default_model_dir
+    from unspin.encoder.config import default_model_dir
     from unspin.train import claim_probe
 
     model = tmp_path / "model"
@@ -94,9 +87,9 @@ def test_claim_probe_training_smoke(tmp_path: Path) -> None:
     metrics = json.loads((model / "claim_metrics.json").read_text())
     assert 0.0 <= metrics["dev_test"]["f1"] <= 1.0
     analyzer = Analyzer(model_dir=model)
-    assert analyzer.heads.claims is not None
-    # The other probes survived the rewrite of probes.npz.
-    assert {"narratives", "ner", "role"} <= set(analyzer.heads.probes)
+    assert "checkworthy" in analyzer.heads
+    # The other heads survived the rewrite of heads.json.
+    assert {"narratives", "entities", "genre"} <= set(analyzer.heads)
 
 
 def test_passages_join_neighbouring_sentences_with_exact_spans() -> None:

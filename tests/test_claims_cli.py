@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from unspin.claims import cli as claims_cli
-from unspin.claims import importers
 from unspin.claims.bundle import BUNDLE_PATH, EXPORT_2018, EXPORT_2021, build, write
+from unspin.claims.importers import files as importers
 from unspin.cli import main
 from unspin.data.semeval2023 import default_data_dir
 

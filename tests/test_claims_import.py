@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from unspin.claims.importers import NothingImported, import_file, read_claims
+from unspin.claims.importers.files import NothingImported, import_file, read_claims
 from unspin.claims.normalize import canonical_url, language_name, normalize_text, parse_iso_date
+from unspin.claims.records import KnownClaim, count
+from unspin.claims.search import search_bm25
 from unspin.errors import BadInput, Refused
-from unspin.store import KnownClaim, connect, count, search_bm25
+from unspin.store.db import connect
 
 
 @pytest.fixture

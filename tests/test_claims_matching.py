@@ -12,13 +12,14 @@ import numpy as np
 import pytest
 
 from unspin.analysis import Analysis
+from unspin.claims import ann as ann_mod
+from unspin.claims import vectors as vec_mod
 from unspin.claims.known import KnownClaims
 from unspin.claims.matcher import ClaimMatcher
+from unspin.claims.records import KnownClaim, Provenance, upsert_claims
 from unspin.render import render_html
 from unspin.render.claims import safe_url
-from unspin.store import KnownClaim, Provenance, connect, upsert_claims
-from unspin.store import ann as ann_mod
-from unspin.store import vectors as vec_mod
+from unspin.store.db import Database, connect
 
 
 class WordsEmbedder:
@@ -88,7 +89,7 @@ def test_analysis_lists_matches_and_renders_them_safely(analyzer, db: Path) -> N
     assert plain.known_claims is None and all(c.matches == [] for c in plain.claims)
     from unspin.analyzer import Analyzer
 
-    with_db = Analyzer(known_claims=KnownClaims(db, encoder=WordsEmbedder(), min_score=0.4))
+    with_db = Analyzer(known_claims=KnownClaims(Database(db), encoder=WordsEmbedder(), min_score=0.4))
     result = with_db.analyze(text)
     assert result.known_claims is not None and result.known_claims.claims == 3
     matched = {m.title for c in result.claims for m in c.matches}
@@ -142,7 +143,7 @@ def test_large_databases_use_a_saved_hnsw_index(tmp_path: Path, monkeypatch: pyt
 def test_demo_sentence_finds_nato_cases(tmp_path: Path, demo_analysis: Analysis) -> None:
     """The issue's check on the bundled EUvsDisinfo cases (a subset, so the test embeds ~1k claims)."""
     from unspin.claims.bundle import load_bundled
-    from unspin.model.similarity import SentenceEncoder, similarity_model_available
+    from unspin.encoder.similarity import SentenceEncoder, similarity_model_available
 
     if not similarity_model_available():
         pytest.skip("no similarity model")
@@ -152,7 +153,7 @@ def test_demo_sentence_finds_nato_cases(tmp_path: Path, demo_analysis: Analysis)
     conn: sqlite3.Connection = connect(tmp_path / "demo.db")
     upsert_claims(conn, nato + rest)
     conn.close()
-    kc = KnownClaims(tmp_path / "demo.db", encoder=SentenceEncoder())
+    kc = KnownClaims(Database(tmp_path / "demo.db"), encoder=SentenceEncoder())
     sentence = next(s.text for s in demo_analysis.sentences if "NATO's eastward expansion" in s.text)
     matches = kc.match([sentence])[0]
     assert matches, "a known NATO-expansion case should clear the similarity floor"

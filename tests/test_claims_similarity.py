@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from unspin.claims.records import KnownClaim, Provenance, upsert_claims
+from unspin.claims.search import fuse, rank_bm25, search
+from unspin.claims.vectors import embed_missing, load_index, make_dense_ranker, missing_count
 from unspin.cli import main
+from unspin.encoder.similarity import SentenceEncoder, default_similarity_dir, similarity_model_available
 from unspin.evaluate.claims import build_cases, evaluate_claims, metrics, split_cases
-from unspin.model.similarity import SentenceEncoder, default_similarity_dir, similarity_model_available
-from unspin.store import KnownClaim, Provenance, connect, upsert_claims
-from unspin.store.db import schema_version
+from unspin.store.db import connect, schema_version
 from unspin.store.migrations import MIGRATIONS
-from unspin.store.search import fuse, rank_bm25, search
-from unspin.store.vectors import embed_missing, load_index, make_dense_ranker, missing_count
 
 pytestmark = pytest.mark.skipif(not similarity_model_available(), reason="no similarity model")
 

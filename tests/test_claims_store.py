@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from unspin.claims.records import KnownClaim, Provenance, count, get, stats, upsert_claims
+from unspin.claims.search import fts_query, fuse, rank_bm25, search, search_bm25
 from unspin.errors import BadInput
-from unspin.store import KnownClaim, Provenance, connect, count, get, search_bm25, stats, upsert_claims
-from unspin.store.db import default_db_path, migrate, schema_version
+from unspin.store.db import connect, default_db_path, migrate, schema_version
 from unspin.store.migrations import MIGRATIONS, Migration
-from unspin.store.search import fts_query, fuse, rank_bm25, search
 
 
 def claim(title: str, source: str = "a.csv", line: int = 2, **kw: object) -> KnownClaim:
@@ -165,7 +165,7 @@ def test_a_constraint_failure_mid_import_leaves_the_database_unchanged(conn: sql
 def test_a_crash_mid_import_leaves_the_database_unchanged(
     conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from unspin.store import claims as store_claims
+    from unspin.claims import records as store_claims
 
     upsert_claims(conn, CLAIMS[:1])
     before = dump(conn)

@@ -10,7 +10,7 @@ pytest.importorskip("sklearn")
 
 from sklearn.linear_model import LogisticRegression
 
-from unspin.model.probes import Probe
+from unspin.heads.base import Linear
 from unspin.train.fit import best_threshold, cross_predict, fit_sigmoid, fit_softmax
 
 SCALE = np.array([1.0, 10.0, 100.0, 0.1, 3.0])
@@ -108,11 +108,11 @@ def test_cross_predict_is_out_of_fold() -> None:
     y = np.zeros((n, 2))
     seen: list[set[int]] = []
 
-    def fit(xt: np.ndarray, yt: np.ndarray) -> Probe:
+    def fit(xt: np.ndarray, yt: np.ndarray) -> Linear:
         assert len(xt) == len(yt)
         seen.append({int(v) for v in xt[:, 0]})
         k = len(seen) - 1  # the fold's number, readable back from the output: sigmoid(k) in column 0
-        return Probe(("fold", "row"), np.array([[0.0, 0.01]], np.float32), np.array([k, 0.0], np.float32))
+        return Linear(("fold", "row"), np.array([[0.0, 0.01]], np.float32), np.array([k, 0.0], np.float32))
 
     out = cross_predict(x, fit, y, folds=folds)
     assert out.shape == (n, 2) and out.dtype == np.float32
@@ -130,7 +130,7 @@ def test_cross_predict_is_deterministic() -> None:
     x, z = data(40)
     y = (z[:, 0] > 0).astype(int)[:, None]
 
-    def fit(xt: np.ndarray, yt: np.ndarray) -> Probe:
+    def fit(xt: np.ndarray, yt: np.ndarray) -> Linear:
         return fit_sigmoid(xt, yt, ["a"], c=1.0)
 
     np.testing.assert_array_equal(cross_predict(x, fit, y, folds=4), cross_predict(x, fit, y, folds=4))

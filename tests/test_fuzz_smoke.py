@@ -76,7 +76,7 @@ def test_signed_or_underscored_numeric_hosts_are_bad_input(host: str) -> None:
 
 
 def test_a_malformed_url_in_a_headerless_first_row_is_bad_input_for_that_file_only() -> None:
-    from unspin.claims.importers import read_claims
+    from unspin.claims.importers.files import read_claims
     from unspin.errors import BadInput
 
     # urlsplit's ValueError used to escape and stop the whole `claims import`, later files included.

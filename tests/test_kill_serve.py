@@ -47,7 +47,7 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "unspin", "serve", "--port", str(self.port), "--db", str(db), "--rate-limit", "0"],
+            [sys.executable, "-m", "unspin", "serve", "--port", str(self.port), "--db", str(db), "--rate-limit", "0", "--no-seed"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "UNSPIN_TOKEN": ""},
             start_new_session=True,  # the kill takes any worker processes with it
         )  # fmt: skip

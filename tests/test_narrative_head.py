@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from unspin.heads.base import Linear
 from unspin.heads.narratives import NarrativeHead
-from unspin.model.probes import Probe
 
 D = "URW: Discrediting Ukraine"
 D_MIL = "URW: Discrediting Ukraine: Discrediting Ukrainian military"
@@ -28,8 +28,8 @@ LABELS = (D, D_MIL, D_NAZI, D_OTHER, P, P_MIL, P_OTHER, C, C_NAT, C_OTHER, Q)
 
 def head(**settings: Any) -> NarrativeHead:
     n = len(LABELS)
-    probe = Probe(LABELS, np.eye(n, dtype=np.float32), np.zeros(n, np.float32), "sigmoid", settings=settings)
-    return NarrativeHead(probe)
+    probe = Linear(LABELS, np.eye(n, dtype=np.float32), np.zeros(n, np.float32), "sigmoid")
+    return NarrativeHead(probe, **settings)
 
 
 def logits(probs: dict[str, float], rest: float = 0.01) -> np.ndarray:

@@ -27,8 +27,8 @@ PIECES = st.one_of(
 def eager(analyzer):  # type: ignore[no-untyped-def]
     """The real model with every threshold at a tenth: spans everywhere, so offsets get exercised."""
     a = copy.copy(analyzer)
-    d = analyzer.decoder
-    a.decoder = dataclasses.replace(d, thresholds=d.thresholds * 0.1, span_thresholds=d.span_thresholds * 0.1)
+    d = analyzer.techniques
+    a.heads = {**analyzer.heads, d.name: dataclasses.replace(d, thresholds=d.thresholds * 0.1, span_thresholds=d.span_thresholds * 0.1)}
     return a
 
 
@@ -56,4 +56,4 @@ def test_every_output_span_quotes_the_input(eager, text: str) -> None:  # type: 
 def test_eager_fixture_really_produces_spans(eager, analyzer) -> None:  # type: ignore[no-untyped-def]
     result = eager.analyze("The corrupt regime lies! Traitors. Shameful, disgraceful betrayal.")
     assert len(result.spans) > 3
-    assert np.allclose(eager.decoder.thresholds, analyzer.decoder.thresholds * 0.1)
+    assert np.allclose(eager.heads["techniques"].thresholds, analyzer.techniques.thresholds * 0.1)

@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 from unspin.analysis import Analysis
-from unspin.batch.store import ANALYSES
+from unspin.batch.output import ANALYSES
 from unspin.batch.tables import build_tables
 from unspin.cli import main
 from unspin.report.data import bucket, choose_period, load_corpus, parse_date

@@ -1,12 +1,16 @@
-"""Entity-role decoding: RoleCall.fine_roles, RoleHead over probes the test controls, sentence_of."""
+"""Entity-role decoding: RoleCall.fine_roles, RoleScorer over layers the test controls, mention features,
+and the nearest-sentence rule of ``Document.segment_at``."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from unspin.heads.roles import FRAMED, RoleCall, RoleHead, mention_features, sentence_of
-from unspin.model.probes import Probe, SpanPooler
+from unspin.document import Document, Segment
+from unspin.encoder.encoded import Encoded
+from unspin.errors import ModelError
+from unspin.heads.base import Linear
+from unspin.heads.roles import FRAMED, RoleCall, RoleScorer, mention_features
 from unspin.taxonomy.roles import FINE_ROLE_ORDER, FINE_ROLES, MAIN_ROLES
 
 # Feature layout fed to the head: [framed logit | 3 main-role logits | 22 fine-role logits].
@@ -24,8 +28,8 @@ def make_head(
     framed_threshold: float | None = 0.4,
     fine_thresholds: np.ndarray | None = None,
     main_order: tuple[str, ...] = MAIN_ROLES,
-) -> RoleHead:
-    framed = Probe(
+) -> RoleScorer:
+    framed = Linear(
         (FRAMED,),
         selector(range(0, 1)),
         np.zeros(1, np.float32),
@@ -34,15 +38,15 @@ def make_head(
     )
     main_cols = range(1, 1 + len(MAIN_ROLES))
     w_main = selector(main_cols)[:, [MAIN_ROLES.index(r) for r in main_order]]
-    role = Probe(main_order, w_main, np.zeros(3, np.float32), "softmax")
-    fine = Probe(
+    role = Linear(main_order, w_main, np.zeros(3, np.float32), "softmax")
+    fine = Linear(
         FINE_ROLE_ORDER,
         selector(range(4, WIDTH)),
         np.zeros(N_FINE, np.float32),
         "sigmoid",
         thresholds=fine_thresholds,
     )
-    return RoleHead(framed, role, fine)
+    return RoleScorer(framed, role, fine)
 
 
 def logit(p: float) -> float:
@@ -149,9 +153,9 @@ def test_head_of_no_mentions() -> None:
 
 def test_head_rejects_a_role_probe_without_the_main_roles() -> None:
     h = make_head()
-    bad = Probe(("Hero", "Villain", "Victim"), h.role.weight, h.role.bias, "softmax")
-    with pytest.raises(AssertionError):
-        RoleHead(h.framed_probe, bad, h.fine)
+    bad = Linear(("Hero", "Villain", "Victim"), h.role.weight, h.role.bias, "softmax")
+    with pytest.raises(ModelError):
+        RoleScorer(h.framed_probe, bad, h.fine)
 
 
 def test_fine_role_order_covers_the_taxonomy() -> None:
@@ -159,24 +163,31 @@ def test_fine_role_order_covers_the_taxonomy() -> None:
 
 
 def test_mention_features_concatenate_mention_and_sentence() -> None:
+    text = "Abc defg hij kl."  # one sentence, four tokens
     hidden = np.arange(8, dtype=np.float32).reshape(4, 2)
-    pool = SpanPooler(hidden, np.array([(0, 3), (4, 8), (9, 12), (13, 15)]))
-    f = mention_features(pool, (4, 8), (0, 15))
-    assert f.tolist() == [2.0, 3.0, 3.0, 4.0]
+    enc = Encoded(Document.from_text(text), np.array([(0, 3), (4, 8), (9, 12), (13, 15)]), np.zeros((4, 0)), hidden)
+    f = mention_features(enc, [(4, 8)])
+    assert f.tolist() == [[2.0, 3.0, 3.0, 4.0]]
 
 
-# --- sentence_of --------------------------------------------------------------------------------------
+# --- the sentence of an offset, nearest before when between sentences -----------------------------------
 
-SENTENCES = [(5, 10), (11, 20), (25, 30)]
+SENTENCES = (Segment(5, 10), Segment(11, 20), Segment(25, 30))
 
 
 @pytest.mark.parametrize(
     ("start", "index"),
     [(5, 0), (9, 0), (10, 0), (11, 1), (19, 1), (22, 1), (25, 2), (29, 2), (40, 2), (0, 0)],
 )
-def test_sentence_of(start: int, index: int) -> None:
-    assert sentence_of(SENTENCES, start) == index
+def test_sentence_at_nearest(start: int, index: int) -> None:
+    doc = Document("x" * 40, sentences=SENTENCES)
+    assert doc.segment_at(start, "sentence", nearest=True) == index
 
 
-def test_sentence_of_no_sentences() -> None:
-    assert sentence_of([], 7) == 0
+@pytest.mark.parametrize(("start", "index"), [(5, 0), (10, None), (11, 1), (22, None), (0, None), (29, 2)])
+def test_sentence_at_exact(start: int, index: int | None) -> None:
+    assert Document("x" * 40, sentences=SENTENCES).segment_at(start) == index
+
+
+def test_sentence_at_no_sentences() -> None:
+    assert Document("").segment_at(7, nearest=True) is None

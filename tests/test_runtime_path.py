@@ -28,15 +28,20 @@ def test_padding_does_not_change_the_encoder_output(analyzer) -> None:  # type: 
     """A short window padded inside a batch gives the logits it gives alone (the exported graph masks)."""
     import numpy as np
 
-    from unspin.model.runtime import Encoder
-    from unspin.model.windows import make_windows, tokenize
+    from unspin.encoder.openvino import Graph
+    from unspin.encoder.windows import tokenize
+    from unspin.options import RunOptions
 
-    encoder = Encoder(analyzer.model_dir, precision="f32")  # exact arithmetic, tight tolerance
+    graph = Graph(analyzer.model_dir / "model.xml", RunOptions(precision="f32"))  # exact arithmetic
 
-    long = tokenize(analyzer.tokenizer, "The regime's shameless lies fooled nobody. " * 30)
-    short = tokenize(analyzer.tokenizer, "Brave heroes defend the motherland.")
-    wl = make_windows(long, 256, 192)
-    ws = make_windows(short, 256, 192)
+    def encoder(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return graph.run({"input_ids": ids, "attention_mask": mask})[0]
+
+    tokenizer = analyzer.encoder.tokenizer
+    long = tokenize(tokenizer, "The regime's shameless lies fooled nobody. " * 30)
+    short = tokenize(tokenizer, "Brave heroes defend the motherland.")
+    wl = analyzer.encoder.windows(long)
+    ws = analyzer.encoder.windows(short)
     alone = encoder(ws.input_ids, ws.attention_mask)[0]
     n = ws.input_ids.shape[1]
     ids = np.zeros((2, wl.input_ids.shape[1]), dtype=np.int64)

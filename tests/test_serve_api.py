@@ -162,7 +162,7 @@ def test_unknown_id_and_route_are_json_404(client: TestClient) -> None:
 
 def test_claims_search(client: TestClient, db: Path) -> None:
     assert client.get("/api/claims/search", params={"q": "NATO"}).status_code == 404  # no claims yet
-    from unspin.store.claims import KnownClaim, upsert_claims
+    from unspin.claims.records import KnownClaim, upsert_claims
 
     conn = connect(db)
     upsert_claims(conn, [KnownClaim(title="NATO is preparing to attack Russia", key="k1", url="https://x.test/1")])

@@ -25,7 +25,7 @@ def test_killed_server_loses_no_acknowledged_analysis(tmp_path: Path) -> None:
     db, port = tmp_path / "kill.db", free_port()
     env = {**os.environ, "UNSPIN_TOKEN": ""}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "unspin", "serve", "--port", str(port), "--db", str(db)],
+        [sys.executable, "-m", "unspin", "serve", "--port", str(port), "--db", str(db), "--no-seed"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

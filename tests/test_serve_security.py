@@ -14,10 +14,12 @@ from fastapi.testclient import TestClient
 from serve_support import settings
 from unspin.cli import main
 from unspin.ingest import source_from_text
+from unspin.options import RunOptions
 from unspin.serve.app import create_app
 from unspin.serve.config import Settings
-from unspin.serve.engine import AnalysisPool, Connections, Overloaded
+from unspin.serve.engine import AnalysisPool, Overloaded
 from unspin.serve.security import CSP, TokenBuckets
+from unspin.store.db import Database
 
 TEXT = "They lie. They always lie, and only traitors would listen."
 
@@ -70,7 +72,7 @@ def test_serve_refuses_to_bind_beyond_localhost_without_a_token(
 
 def test_foreign_host_headers_are_refused_on_loopback(analyzer: Any, tmp_path: Path) -> None:
     # DNS rebinding: a page on evil.example re-points its name at 127.0.0.1; its requests carry its Host.
-    app = create_app(Settings(db=str(tmp_path / "db")), analyzer)
+    app = create_app(Settings(run=RunOptions(db=tmp_path / "db")), analyzer)
     with TestClient(app, base_url="http://127.0.0.1:8000") as c:
         assert c.get("/api/analyses").status_code == 200
         assert c.get("/api/analyses", headers={"Host": "localhost:8000"}).status_code == 200
@@ -147,7 +149,7 @@ class SlowAnalyzer:
 
 def test_overload_is_shed_with_503_and_the_pool_recovers(analyzer: Any, tmp_path: Path) -> None:
     slow = SlowAnalyzer(analyzer, 0.3)
-    conns = Connections(str(tmp_path / "db"))
+    conns = Database(tmp_path / "db")
     pool = AnalysisPool(slow, conns, max_queue=3, max_wait_s=10.0)  # type: ignore[arg-type]
 
     async def burst(n: int) -> list[str]:
@@ -193,7 +195,10 @@ def test_overload_answers_503_with_retry_after_over_http(analyzer: Any, tmp_path
 def test_settings_travel_to_worker_processes_through_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     from unspin.serve.config import SETTINGS_ENV, is_loopback
 
-    original = Settings(host="10.0.0.5", token="t", rate_per_s=0, allowed_hosts=("a.example",), threads=1)
+    original = Settings(
+        host="10.0.0.5", token="t", rate_per_s=0, allowed_hosts=("a.example",),
+        run=RunOptions(threads=1, precision="f32", db=Path("/tmp/x.db"), max_bytes=5, match_claims=False),
+    )  # fmt: skip
     monkeypatch.setenv(SETTINGS_ENV, original.to_env())
     assert Settings.from_env() == original
     monkeypatch.delenv(SETTINGS_ENV)

@@ -4,8 +4,10 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from unspin.model.decode import decode_spans, token_paragraph_index
-from unspin.model.windows import Tokens, make_windows, merge_windows, window_starts
+from unspin.document import Segment
+from unspin.encoder.encoded import segment_index
+from unspin.encoder.windows import Tokens, make_windows, merge_windows, window_starts
+from unspin.heads.spans import decode_spans
 
 
 @given(st.integers(0, 3000), st.integers(8, 300), st.integers(1, 300))
@@ -41,7 +43,7 @@ def test_decode_spans_are_word_aligned_and_stay_in_paragraph() -> None:
     probs = np.zeros((9, 1), dtype=np.float32)
     probs[[1, 2], 0] = 0.9  # second piece of a word and the next word
     probs[5, 0] = 0.9  # first token of the next paragraph: must not join the previous run
-    tok_par = token_paragraph_index(offs, [(0, 28), (29, 42)])
+    tok_par = segment_index(offs, [Segment(0, 28), Segment(29, 42)])
     spans = decode_spans(text, probs, offs, tok_par, np.array([0.5], dtype=np.float32))
     assert [text[s.start : s.end] for s in spans] == ["Unbelievably corrupt", "A"]
     assert spans[0].confidence > 0.8

@@ -90,7 +90,9 @@ class Paragraph(TextSpan):
     techniques: list[str] = Field(description="Techniques with at least one span in this paragraph.")
     scores: dict[str, float] = Field(
         default_factory=dict,
-        description="Highest token probability per technique in this paragraph (>= 0.05).",
+        description="The paragraph's score per technique (>= 0.05), on the scale its threshold applies to: "
+        "the highest token probability, the paragraph layer's probability, or their mean, as the model's "
+        "technique head says (its `mix`).",
     )
 
 

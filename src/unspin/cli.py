@@ -11,9 +11,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from unspin import __version__
 from unspin.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, UnspinError
-from unspin.export import FORMATS as EXPORT_FORMATS
+from unspin.export.formats import FORMATS as EXPORT_FORMATS
+from unspin.options import add_run_args, options_from_args
+from unspin.version import __version__
 
 FORMATS = ("text", "json", "html")
 
@@ -32,19 +33,17 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from unspin.ingest import load_source
     from unspin.render import render_html, render_text, to_json
 
+    options = options_from_args(args)
     source = load_source(
         args.source,
         title=args.title,
-        max_bytes=args.max_bytes,
+        max_bytes=options.max_bytes,
         allow_private=args.allow_private,
         timeout=args.timeout,
     )
     from unspin.claims.known import KnownClaims
 
-    known = None
-    if not args.no_known_claims:
-        known = KnownClaims(args.db) if args.db else KnownClaims.default()
-    analyzer = Analyzer(precision=args.precision, known_claims=known)
+    analyzer = Analyzer(options=options, known_claims=KnownClaims.for_options(options))
     result = analyzer.analyze(source.text, title=source.title, source=source.info)
     renderers: dict[str, Callable[[], str]] = {
         "json": lambda: to_json(result),
@@ -80,7 +79,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from unspin.export import run_export
+    from unspin.export.formats import run_export
 
     return run_export(args)
 
@@ -106,17 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the result here; repeat for several formats (.json, .html, .txt)",
     )
     a.add_argument("-q", "--quiet", action="store_true", help="with -o: do not print the terminal summary")
-    a.add_argument("--max-bytes", type=int, default=1_000_000, help="largest text accepted, UTF-8 bytes")
     a.add_argument("--allow-private", action="store_true", help="allow URLs on private/loopback addresses")
     a.add_argument("--timeout", type=float, default=10.0, help="URL fetch timeout, seconds")
-    a.add_argument("--precision", choices=["auto", "bf16", "f32"], help="inference precision (default auto)")
-    a.add_argument(
-        "--db",
-        help="known-claims database to match claims against (default: $UNSPIN_DB or the user's, if it exists)",
-    )
-    a.add_argument(
-        "--no-known-claims", action="store_true", help="spot claims but do not match them against a database"
-    )
+    add_run_args(a)
     a.set_defaults(func=cmd_analyze)
 
     e = sub.add_parser("evaluate", help="score the model on a labelled split")

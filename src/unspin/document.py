@@ -1,16 +1,17 @@
 """One immutable text and every structure in it as offsets (spaCy's Doc/Span idea).
 
-A ``Document`` owns the text; paragraphs, sentences and encoder tokens are ``Segment`` views, pairs of
-code-point offsets into that text. Nothing ever copies or normalizes the text after it is created, so any
+A ``Document`` owns the text; paragraphs and sentences are ``Segment`` views, pairs of code-point offsets
+into that text (the encoder's tokens and outputs live beside it, in ``encoder.encoded.Encoded``). Nothing ever copies or normalizes the text after it is created, so any
 offset the analysis reports slices the input to exactly the words it quotes.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import Literal
 
 # A sentence ends at . ! ? or … (plus closing quotes/brackets), before whitespace and a plausible start.
 _SENT_END = re.compile(r"""[.!?…]+["'”’»)\]]*(?=\s+["'“‘«(\[]?[\w\d])""")
@@ -81,6 +82,23 @@ def split_sentences(text: str, paragraph: Segment) -> list[Segment]:
     return out
 
 
+def index_at(segments: Sequence[Segment], offset: int, *, nearest: bool = False) -> int | None:
+    """Index of the segment (sorted, disjoint) that holds ``offset``, by bisection.
+
+    With ``nearest``, an offset between segments gets the last segment that starts before it (the first
+    one if none does): a mention in a gap still belongs to a sentence. None only for no segments.
+    """
+    if not segments:
+        return None
+    i = bisect_right(segments, offset, key=lambda seg: seg.start) - 1
+    if i >= 0 and offset < segments[i].end:
+        return i
+    return max(i, 0) if nearest else None
+
+
+Level = Literal["paragraph", "sentence"]
+
+
 @dataclass(frozen=True)
 class Document:
     """The analyzed text and its structure. ``title`` is metadata, not part of ``text``."""
@@ -89,31 +107,24 @@ class Document:
     title: str | None = None
     paragraphs: tuple[Segment, ...] = field(default=())
     sentences: tuple[Segment, ...] = field(default=())
-    # Encoder word pieces, set by the analyzer: the token -> character mapping of the model, [n, 2]
-    # (start, end) code-point offsets. Kept as an array: a thousand Segment objects per article would
-    # cost more than the decoding that uses them.
-    token_offsets: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64), repr=False)
 
     @classmethod
-    def from_text(
-        cls, text: str, title: str | None = None, token_offsets: np.ndarray | None = None
-    ) -> Document:
-        paragraphs = split_paragraphs(text)
-        sentences = [s for p in paragraphs for s in split_sentences(text, p)]
-        offsets = np.zeros((0, 2), dtype=np.int64) if token_offsets is None else np.asarray(token_offsets)
-        return cls(text, title, tuple(paragraphs), tuple(sentences), offsets)
+    def from_text(cls, text: str, title: str | None = None) -> Document:
+        return cls.from_paragraphs(text, split_paragraphs(text), title)
 
-    @property
-    def tokens(self) -> tuple[Segment, ...]:
-        """The encoder's word pieces as segments."""
-        return tuple(Segment(int(s), int(e)) for s, e in self.token_offsets)
+    @classmethod
+    def from_paragraphs(cls, text: str, paragraphs: Sequence[Segment], title: str | None = None) -> Document:
+        """A document whose paragraphs are given (trimmed here), e.g. the lines a data set labels."""
+        trimmed = [Segment(*_trim(text, p.start, p.end)) for p in paragraphs]
+        kept = tuple(p for p in trimmed if p.end > p.start)
+        return cls(text, title, kept, tuple(s for p in kept for s in split_sentences(text, p)))
+
+    def segments(self, level: Level) -> tuple[Segment, ...]:
+        return self.paragraphs if level == "paragraph" else self.sentences
+
+    def segment_at(self, offset: int, level: Level = "sentence", *, nearest: bool = False) -> int | None:
+        """Index of the paragraph or sentence holding ``offset`` (see ``index_at``)."""
+        return index_at(self.segments(level), offset, nearest=nearest)
 
     def span_text(self, seg: Segment) -> str:
         return self.text[seg.start : seg.end]
-
-    def paragraph_of(self, offset: int) -> int | None:
-        """Index of the paragraph containing ``offset``, or None."""
-        for i, p in enumerate(self.paragraphs):
-            if p.start <= offset < p.end:
-                return i
-        return None

@@ -31,3 +31,10 @@ class NetworkError(UnspinError):
     """A URL could not be fetched: DNS failure, timeout, connection refused, HTTP error status."""
 
     exit_code = EXIT_NETWORK
+
+
+class ModelError(UnspinError):
+    """A model folder that does not hold what this unspin needs: a missing file, a missing or unknown
+    setting. Loud on purpose: a silent fallback to defaults would change every finding."""
+
+    exit_code = EXIT_INTERNAL

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import fuzz_runner
 
-from unspin.claims.importers import read_claims, read_file
-from unspin.store.claims import KnownClaim, upsert_claims
+from unspin.claims.importers.files import read_claims, read_file
+from unspin.claims.records import KnownClaim, upsert_claims
 from unspin.store.db import connect
 
 MAX_BYTES = 1 << 16

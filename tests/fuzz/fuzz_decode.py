@@ -15,7 +15,7 @@ import fuzz_runner
 with fuzz_runner.instrumented(__name__ == "__main__"):
     from unspin.errors import UnspinError
     from unspin.ingest import load_source
-    from unspin.ingest.decode import decode_bytes
+    from unspin.ingest.charset import decode_bytes
 
 NAME = "decode"
 EXPECTED: tuple[type[BaseException], ...] = (UnspinError,)

@@ -1,9 +1,9 @@
 """Batch analysis of corpora (``unspin batch``): folders, JSONL and CSV in; JSONL and Parquet out.
 
-Modules, one idea each: ``records`` (inputs as a stream of tasks), ``packing`` (encoder batches shared
-across articles), ``worker`` (a chunk of tasks to output lines), ``local`` and ``ray_engine`` (who runs
-the workers), ``store`` (durable appends and resume), ``tables`` (Parquet per level), ``progress``,
-``run`` (the whole run) and ``cli`` (the hook ``unspin.cli`` calls).
+Modules, one idea each: ``records`` (inputs as a stream of tasks), ``worker`` (a chunk of tasks to output
+lines, the encoder's windows packed across the chunk by ``Analyzer.analyze_many``), ``local`` and
+``ray_engine`` (who runs the workers), ``output`` (durable appends and resume), ``tables`` (Parquet per
+level), ``progress``, ``run`` (the whole run) and ``cli`` (the hook ``unspin.cli`` calls).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from unspin.errors import BadInput
+from unspin.options import add_run_args, options_from_args
 
 
 def add_batch_parser(sub: Any) -> None:
@@ -33,20 +34,16 @@ def add_batch_parser(sub: Any) -> None:
     )
     b.add_argument("--address", help="with --engine ray: the cluster to join (default: start a local Ray)")
     b.add_argument("--workers", type=int, help="worker processes or Ray actors (default: cores / threads)")
-    b.add_argument("--threads", type=int, help="encoder threads per worker (default: cores / workers, so 1)")
     b.add_argument("--chunk", type=int, default=8, help="articles per work unit (default 8)")
     b.add_argument("--html", action="store_true", help="also write an HTML report per article (OUTDIR/html)")
-    b.add_argument("--max-bytes", type=int, default=1_000_000, help="largest article accepted, UTF-8 bytes")
-    b.add_argument("--precision", choices=["auto", "bf16", "f32"], help="inference precision")
     b.add_argument(
         "--progress",
         choices=("auto", "bar", "lines", "none"),
         default="auto",
         help="bar on a terminal, periodic lines otherwise (auto)",
     )
-    b.add_argument("--db", help="known-claims database (default: $UNSPIN_DB or the user's, if it exists)")
-    b.add_argument("--no-known-claims", action="store_true", help="spot claims, do not match them")
     b.add_argument("--no-tables", action="store_true", help="skip building the Parquet tables")
+    add_run_args(b)  # --threads here: per worker (default: cores / workers, so 1)
     b.set_defaults(func=cmd_batch)
 
 
@@ -66,18 +63,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
             inputs=args.inputs,
             outdir=args.output,
             fields=fields,
-            max_bytes=args.max_bytes,
+            run=options_from_args(args),
             engine=args.engine,
             workers=args.workers,
-            threads=args.threads,
             address=args.address,
             html=args.html,
             chunk=args.chunk,
-            precision=args.precision,
             progress=args.progress,
             tables=not args.no_tables,
-            known_claims=not args.no_known_claims,
-            db=args.db,
         )
     )
     print(

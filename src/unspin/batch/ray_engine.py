@@ -72,7 +72,7 @@ def run_ray(
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True  # same output order as the local engine
     ctx.enable_progress_bars = False  # unspin draws its own
-    threads = config.threads or 1
+    threads = config.run.threads or 1
     # never more actors than the cluster can place: a pool waiting for CPUs that do not exist would hang
     actors = min(workers or 1 << 30, ray_workers(threads))
     for part in _windows(chunks, window):

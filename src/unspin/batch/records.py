@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from unspin.errors import BadInput, UnspinError
-from unspin.ingest.decode import decode_bytes
+from unspin.ingest.charset import decode_bytes
+from unspin.options import DEFAULT_MAX_BYTES
 
 FILE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
@@ -77,7 +78,7 @@ class InputSpec:
 
     inputs: list[str]
     fields: Fields = field(default_factory=Fields)
-    max_bytes: int = 1_000_000
+    max_bytes: int = DEFAULT_MAX_BYTES
     stdin: BinaryIO | None = None
 
 

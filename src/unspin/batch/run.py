@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from unspin.batch.output import OutputStore
 from unspin.batch.progress import Reporter, make_reporter
 from unspin.batch.records import Fields, InputSpec, Reject, Task, check_inputs, count_records, read_all
-from unspin.batch.store import OutputStore
 from unspin.batch.worker import Done, Outcome, WorkerConfig
+from unspin.options import RunOptions
 
 CHUNK = 8  # articles per chunk: ~50 encoder windows to pack; also the unit of fsync and of lost work
 
@@ -25,20 +26,16 @@ class BatchOptions:
     inputs: list[str]
     outdir: Path
     fields: Fields = field(default_factory=Fields)
-    max_bytes: int = 1_000_000
+    run: RunOptions = field(default_factory=RunOptions)  # run.threads: per worker; default cores // workers
     engine: str = "local"  # local | ray
     workers: int | None = None  # default: cores // threads (local), the cluster's CPUs // threads (ray)
-    threads: int | None = None  # encoder threads per worker; default: cores // workers, so 1
     address: str | None = None
     html: bool = False
     chunk: int = CHUNK
     window_batch: int = 32
-    precision: str | None = None
     progress: str = "auto"  # auto | bar | lines | none
     progress_interval: float = 10.0
     tables: bool = True
-    known_claims: bool = True
-    db: str | None = None
     stdin: BinaryIO | None = None
 
 
@@ -69,19 +66,11 @@ def run_batch(opts: BatchOptions) -> BatchSummary:
     cores = os.cpu_count() or 1
     # One single-threaded worker per core by default: on 2 cores, 2 x 1 and 1 x 2 measured within noise of
     # each other (2 x 1 ahead by ~7% over alternating runs), and 1 x 2 takes half the memory (README).
-    workers = opts.workers or (None if opts.engine == "ray" else max(1, cores // (opts.threads or 1)))
-    threads = opts.threads or max(1, cores // (workers or cores))
-    config = WorkerConfig(
-        threads=threads,
-        precision=opts.precision,
-        max_bytes=opts.max_bytes,
-        window_batch=opts.window_batch,
-        html=opts.html,
-        known_claims=opts.known_claims,
-        db=opts.db,
-    )
+    workers = opts.workers or (None if opts.engine == "ray" else max(1, cores // (opts.run.threads or 1)))
+    threads = opts.run.threads or max(1, cores // (workers or cores))
+    config = WorkerConfig(run=opts.run.with_(threads=threads), window_batch=opts.window_batch, html=opts.html)
     check_inputs(opts.inputs)
-    spec = InputSpec(opts.inputs, opts.fields, opts.max_bytes, opts.stdin)
+    spec = InputSpec(opts.inputs, opts.fields, opts.run.max_bytes, opts.stdin)
     store = OutputStore(opts.outdir, html=opts.html)
     skipped = len(store.done)
     total = count_records(spec)

@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from unspin.batch.store import ANALYSES, iter_records
+from unspin.batch.output import ANALYSES, iter_records
 
 ROW_GROUP = 500  # articles per row group: ~tens of MB of rows at most
 

@@ -1,4 +1,5 @@
-"""What a worker does with a chunk of tasks: read, analyze (packed), serialize. Engine-agnostic.
+"""What a worker does with a chunk of tasks: read, analyze (windows packed across the chunk), serialize.
+Engine-agnostic.
 
 The local engine calls ``process_chunk`` in pool processes, the Ray engine in its actors; both get the same
 lines for the same tasks. A worker holds one analyzer for its whole life (loading costs ~1 s).
@@ -12,14 +13,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from unspin.analysis import Analysis, SourceInfo
-from unspin.batch.packing import PackedAnalyzer
+from unspin.analyzer import Analyzer
 from unspin.batch.records import Reject, Task
+from unspin.claims.known import KnownClaims
 from unspin.errors import UnspinError
 from unspin.ingest import load_source, source_from_text
+from unspin.options import RunOptions
 from unspin.render.html import render_html
 
 
@@ -37,16 +40,12 @@ Outcome = Done | Reject
 
 @dataclass(frozen=True)
 class WorkerConfig:
-    threads: int | None = None  # encoder threads per worker; None: OpenVINO's default (all cores)
-    precision: str | None = None
-    max_bytes: int = 1_000_000
+    run: RunOptions = field(default_factory=RunOptions)  # threads: per worker
     window_batch: int = 32
     html: bool = False
-    known_claims: bool = True  # match spotted claims against a database (as `unspin analyze` does)
-    db: str | None = None  # that database; None: $UNSPIN_DB or the user's, if it exists
 
 
-_analyzer: PackedAnalyzer | None = None
+_analyzer: Analyzer | None = None
 _config = WorkerConfig()
 
 
@@ -54,20 +53,15 @@ def init_worker(config: WorkerConfig) -> None:
     """Load the model once per process (pool initializer, actor constructor)."""
     global _analyzer, _config
     _config = config
-    known = None
-    if config.known_claims:
-        from unspin.claims.known import KnownClaims
-
-        known = KnownClaims(config.db) if config.db else KnownClaims.default()
-    _analyzer = PackedAnalyzer(precision=config.precision, threads=config.threads, known_claims=known)
-    _analyzer.window_batch = config.window_batch
+    _analyzer = Analyzer(options=config.run, known_claims=KnownClaims.for_options(config.run))
+    _analyzer.encoder.window_batch = config.window_batch
 
 
 def _load(task: Task) -> tuple[str, str | None, SourceInfo]:
     if task.path is not None:
-        src = load_source(task.path, max_bytes=_config.max_bytes)
+        src = load_source(task.path, max_bytes=_config.run.max_bytes)
     else:
-        src = source_from_text(task.text or "", title=task.title, max_bytes=_config.max_bytes)
+        src = source_from_text(task.text or "", title=task.title, max_bytes=_config.run.max_bytes)
         src = type(src)(
             text=src.text, title=src.title, info=src.info.model_copy(update={"name": task.origin})
         )
@@ -97,7 +91,7 @@ def process_chunk(tasks: Sequence[Task]) -> list[Outcome]:
             ready.append((i, _load(task)))
         except UnspinError as err:
             outcomes[i] = Reject(task.origin, str(err), task.id)
-    results = _analyzer.analyze_many([item for _, item in ready])
+    results = _analyzer.analyze_many([item for _, item in ready])  # windows packed across the chunk
     for (i, _), result in zip(ready, results, strict=True):
         task = tasks[i]
         if isinstance(result, Analysis):

@@ -29,7 +29,7 @@ from sqlite3 import Connection
 from typing import Any
 
 from unspin.claims.normalize import ELLIPSES, normalize_text
-from unspin.store.claims import (
+from unspin.claims.records import (
     ImportLog,
     KnownClaim,
     UpsertCounts,
@@ -125,7 +125,7 @@ def match_cases(old: Sequence[KnownClaim], new: Sequence[KnownClaim]) -> dict[in
 
 def build(data_dir: Path) -> list[KnownClaim]:
     """Read both exports, fold repeated rows, merge the cases they share; sorted by date and key."""
-    from unspin.claims.importers import read_claims, read_file
+    from unspin.claims.importers.files import read_claims, read_file
 
     def read(name: str) -> list[KnownClaim]:
         text, _ = read_file(data_dir / name)

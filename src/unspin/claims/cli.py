@@ -17,7 +17,8 @@ from unspin.errors import BadInput, Refused
 if TYPE_CHECKING:
     from sqlite3 import Connection
 
-    from unspin.store.claims import KnownClaim
+    from unspin.claims.records import KnownClaim
+    from unspin.claims.vectors import Embedder
 
 # Kept here (not imported from the readers) so that building the parser imports nothing; a test checks
 # they agree with unspin.claims.importers.
@@ -86,7 +87,7 @@ def _open(args: argparse.Namespace, *, seed: bool) -> Connection:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from unspin.claims.bundle import import_bundled
-    from unspin.claims.importers import NothingImported, import_file
+    from unspin.claims.importers.files import NothingImported, import_file
     from unspin.store.db import default_db_path
 
     if not args.files and not args.bundled:
@@ -114,10 +115,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"{path}: {c.imported} imported, {c.updated} updated, {c.skipped} skipped, "
             f"{len(report.errors)} rejected ({report.format})"
         )
-    from unspin.model.similarity import similarity_model_available
+    from unspin.encoder.similarity import similarity_model_available
 
     if similarity_model_available():
-        _embed_missing(conn)  # now rather than at the first analysis or search
+        from unspin.encoder.similarity import SentenceEncoder
+
+        _embed_missing(conn, SentenceEncoder())  # now rather than at the first analysis or search
     print(f"database: {args.db or default_db_path()}", file=sys.stderr)
     return status
 
@@ -135,14 +138,12 @@ def _result_json(claim: KnownClaim, score: float) -> dict[str, Any]:
     return {"score": round(score, 4), **data}
 
 
-def _embed_missing(conn: Connection) -> None:
+def _embed_missing(conn: Connection, encoder: Embedder) -> None:
     """Embed the claims without a vector (all of them on first use: ~20 s for the bundled cases)."""
     import time
 
-    from unspin.model.similarity import shared_encoder
-    from unspin.store.vectors import embed_missing, missing_count
+    from unspin.claims.vectors import embed_missing, missing_count
 
-    encoder = shared_encoder()
     missing = missing_count(conn, encoder.name)
     if not missing:
         return
@@ -155,8 +156,9 @@ def _embed_missing(conn: Connection) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from unspin.model.similarity import similarity_model_available
-    from unspin.store.search import HYBRID_WEIGHTS, Ranker, fts_query, rank_bm25, search
+    from unspin.claims.search import HYBRID_WEIGHTS, Ranker, rank_bm25, search
+    from unspin.encoder.similarity import similarity_model_available
+    from unspin.store.fts import fts_query
 
     mode = args.mode or ("hybrid" if similarity_model_available() else "bm25")
     if mode != "dense" and fts_query(args.query) is None:
@@ -170,9 +172,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     conn = _open(args, seed=True)
     rankers: tuple[Ranker, ...] = (rank_bm25,)
     if mode != "bm25":
-        from unspin.store.vectors import rank_dense
+        from unspin.claims.vectors import make_dense_ranker
+        from unspin.encoder.similarity import SentenceEncoder
 
-        _embed_missing(conn)
+        encoder = SentenceEncoder()
+        _embed_missing(conn, encoder)
+        rank_dense = make_dense_ranker(encoder)
         rankers = (rank_dense,) if mode == "dense" else (rank_bm25, rank_dense)
     results = search(conn, args.query, args.limit, rankers=rankers, weights=HYBRID_WEIGHTS)
     if args.json:
@@ -216,7 +221,7 @@ def _short_source(source: str, shown: int = 3) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from unspin.store.claims import stats
+    from unspin.claims.records import stats
 
     conn = _open(args, seed=True)
     data = stats(conn)

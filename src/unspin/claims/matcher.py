@@ -13,9 +13,9 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from unspin.store.claims import KnownClaim, count, get_many
-from unspin.store.search import HYBRID_WEIGHTS, fuse, rank_bm25
-from unspin.store.vectors import Embedder, embed_missing, load_index, vectors_of
+from unspin.claims.records import KnownClaim, count, get_many
+from unspin.claims.search import HYBRID_WEIGHTS, fuse, rank_bm25
+from unspin.claims.vectors import Embedder, embed_missing, load_index, vectors_of
 
 # `unspin evaluate claims` picks it: the lowest floor that at most 5% of unrelated check-worthy claims
 # (CheckThat! dev sentences, US debates) clear against the bundled EUvsDisinfo cases.

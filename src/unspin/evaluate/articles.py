@@ -11,7 +11,7 @@ from unspin.data import semeval2023 as sd
 from unspin.data import semeval2025 as s25
 from unspin.errors import BadInput
 from unspin.evaluate import semeval2025 as ev
-from unspin.heads.official import Pass
+from unspin.export.official import Pass
 from unspin.taxonomy.frames import GENRES
 
 
@@ -43,7 +43,7 @@ def evaluate_semeval2025(analyzer: Analyzer, split: str, data: Path | None = Non
                 pred_fine.append(set(fines))
                 gold_main.append(m.main_role)
                 gold_fine.append(set(m.fine_roles))
-            found = p.heads.detect(p.doc, p.offsets, p.hidden)
+            found = p.mentions()
             for m in d.mentions:
                 exact += any(f.start == m.start and f.end == m.end for f in found)
                 overlap += any(f.start < m.end and f.end > m.start for f in found)

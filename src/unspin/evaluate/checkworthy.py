@@ -21,8 +21,9 @@ import numpy as np
 from unspin.analyzer import Analyzer
 from unspin.data import checkthat
 from unspin.data import semeval2023 as sd
+from unspin.document import Segment
 from unspin.errors import BadInput
-from unspin.heads.claims import ClaimSpotter, is_candidate
+from unspin.heads.checkworthy import CheckworthyHead, is_candidate
 
 NEWS_FILE = Path(__file__).with_name("data") / "news_checkworthy.tsv"
 DEMO_FILE = Path(__file__).resolve().parents[3] / "examples" / "khabarovsk-opinion.txt"
@@ -53,14 +54,15 @@ def prf(pred: np.ndarray, gold: np.ndarray) -> dict[str, float]:
     return {"f1": 0.0 if tp == 0 else 2 * p * r / (p + r), "precision": p, "recall": r, "n": float(len(gold))}
 
 
-def checkthat_scores(analyzer: Analyzer, spotter: ClaimSpotter, split: str = "dev-test") -> dict[str, float]:
+def checkthat_scores(analyzer: Analyzer, spotter: CheckworthyHead, split: str = "dev-test") -> dict[str, float]:
     rows = checkthat.load(split)
     scores = np.zeros(len(rows), np.float32)
     for passage in checkthat.passages(rows):  # each sentence read with its neighbours, as in training
-        offsets, _, hidden = analyzer.predict(passage.text, with_hidden=True)
-        if hidden is not None and len(hidden):
-            scores[passage.rows] = spotter.scores(hidden, offsets, passage.spans)
-    keep = np.array([is_candidate(r.text) for r in rows])
+        enc = analyzer.encode(passage.text)
+        if enc.hidden is not None and len(enc):
+            scores[passage.rows] = spotter.scores(enc, [Segment(s, e) for s, e in passage.spans])
+    # The head's own rules, as saved with it (at run time they pick the candidates).
+    keep = np.array([not spotter.rules or is_candidate(r.text, spotter.min_words) for r in rows])
     gold = np.array([r.checkworthy for r in rows])
     return prf((scores >= spotter.threshold) & keep, gold)
 
@@ -97,9 +99,9 @@ def article_texts(rows: list[Labelled]) -> dict[str, str]:
 
 def run_evaluate_checkworthy(as_json: bool) -> int:
     analyzer = Analyzer(known_claims=None)
-    spotter = analyzer.heads.claims
-    if spotter is None:
-        raise BadInput("This model has no claim-spotting head (checkworthy probe).")
+    spotter = analyzer.heads.get(CheckworthyHead.name)
+    if not isinstance(spotter, CheckworthyHead):
+        raise BadInput("This model has no claim-spotting head (checkworthy).")
     rows = load_news()
     texts = article_texts(rows)
     rows = [r for r in rows if r.article in texts]

@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 
 from unspin.claims.matcher import MIN_SIMILARITY
-from unspin.store.search import HYBRID_WEIGHTS, RRF_K, fts_query, fuse
-from unspin.store.vectors import Embedder, top_k
+from unspin.claims.search import HYBRID_WEIGHTS, RRF_K, fuse
+from unspin.claims.vectors import Embedder, top_k
+from unspin.store.fts import fts_query
 
 SEED = 2024
 DEPTH = 100  # candidates per ranker before fusion
@@ -180,7 +181,7 @@ def run_evaluate_claims(as_json: bool) -> int:
     import time
 
     from unspin.claims.bundle import import_bundled
-    from unspin.model.similarity import SentenceEncoder, similarity_model_available
+    from unspin.encoder.similarity import SentenceEncoder, similarity_model_available
     from unspin.store.db import connect
 
     if not similarity_model_available():

@@ -8,7 +8,7 @@ import sys
 
 from unspin.data import semeval2023 as sd
 from unspin.errors import BadInput
-from unspin.evaluate.semeval2023 import score
+from unspin.evaluate.semeval2023 import runtime_predict, score
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
@@ -35,8 +35,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
     train, held = sd.split(articles)
     chosen = {"heldout": held, "train": train, "all": articles}[args.split]
     analyzer = Analyzer()
-    labels = list(analyzer.config.labels)
-    metrics = score(chosen, analyzer.predict, labels, None if args.tune else analyzer.decoder)
+    head = analyzer.techniques
+    metrics = score(chosen, runtime_predict(analyzer), list(head.labels), None if args.tune else head)
     metrics["split"] = args.split
     metrics["model_version"] = analyzer.config.version
     if args.json:

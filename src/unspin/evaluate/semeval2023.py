@@ -8,18 +8,39 @@ tunes one: per-technique thresholds for each way of scoring paragraphs, keeping 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from unspin.data import semeval2023 as sd
-from unspin.document import Document
+from unspin.document import Document, Segment
+from unspin.encoder.encoded import Encoded
 from unspin.evaluate.metrics import paragraph_f1, span_f1, tune_thresholds
-from unspin.model import decode
-from unspin.model.heads import MIXES, LinearHead, TechniqueDecoder
+from unspin.heads.base import Linear
+from unspin.heads.techniques import MIXES, TechniqueHead
+
+if TYPE_CHECKING:
+    from unspin.analyzer import Analyzer
 
 Prediction = tuple[np.ndarray, np.ndarray, np.ndarray | None]
 Predict = Callable[[str], Prediction]
+
+
+def runtime_predict(analyzer: Analyzer) -> Predict:
+    """The shipped model's pass over a text, as a ``Predict``."""
+
+    def predict(text: str) -> Prediction:
+        enc = analyzer.encode(text)
+        return enc.offsets, enc.probs, enc.hidden
+
+    return predict
+
+
+def encoded(article: sd.Article, pred: Prediction) -> Encoded:
+    """A prediction over an article, its paragraphs the lines the release labels (one row of gold each)."""
+    offsets, probs, hidden = pred
+    lines = [Segment(s, e) for _, s, e in sd.iter_paragraphs(article)]
+    return Encoded(Document.from_paragraphs(article.text, lines), offsets, probs, hidden)
 
 
 def gold_matrix(
@@ -34,36 +55,26 @@ def gold_matrix(
 
 
 def tune_decoder(
-    cached: list[tuple[sd.Article, Prediction, list[tuple[int, int, int]]]],
+    cached: list[tuple[sd.Article, Encoded, list[tuple[int, int, int]]]],
     gold: np.ndarray,
-    paragraph_head: LinearHead | None,
-    k: int,
+    paragraph_head: Linear | None,
+    labels: Sequence[str],
     clause_labels: frozenset[int] = frozenset(),
-) -> TechniqueDecoder:
+) -> TechniqueHead:
     """Thresholds per technique for every paragraph scoring, keep the scoring with the best micro-F1."""
-    zero = np.zeros(k, dtype=np.float32)
+    zero = np.zeros(len(labels), dtype=np.float32)
     # The paragraph decision does not depend on how spans are shaped, so clause_labels only ride along.
-    best: tuple[float, TechniqueDecoder] | None = None
+    best: tuple[float, TechniqueHead] | None = None
     span_th: np.ndarray | None = None
     for mix in MIXES if paragraph_head is not None else ("tokens",):
-        probe = TechniqueDecoder(zero, zero, mix, paragraph_head)
-        scores = np.concatenate(
-            [
-                probe.paragraph_scores(
-                    pred[1],
-                    pred[2],
-                    decode.token_paragraph_index(pred[0], [(s, e) for _, s, e in pars]),
-                    len(pars),
-                )
-                for _, pred, pars in cached
-            ]
-        )
+        probe = TechniqueHead(tuple(labels), zero, zero, mix, paragraph_head)
+        scores = np.concatenate([probe.paragraph_scores(enc) for _, enc, _ in cached])
         th = tune_thresholds(scores, gold)
         if mix == "tokens":
             span_th = th  # token-probability scale: what spans are cut with, whatever scores paragraphs
         f1 = paragraph_f1(gold, scores >= th[None, :])[0].f1
         assert span_th is not None
-        cand = TechniqueDecoder(th, span_th, mix, paragraph_head, clause_labels)
+        cand = TechniqueHead(tuple(labels), th, span_th, mix, paragraph_head, clause_labels)
         if best is None or f1 > best[0]:
             best = (f1, cand)
     assert best is not None
@@ -74,21 +85,21 @@ def fit_decoder(
     articles: Sequence[sd.Article],
     predict: Predict,
     labels: Sequence[str],
-    paragraph_head: LinearHead | None,
+    paragraph_head: Linear | None,
     clause_labels: frozenset[int] = frozenset(),
-) -> TechniqueDecoder:
-    """Tune a decoder (paragraph scoring and thresholds) on ``articles``."""
-    cached = [(art, predict(art.text), list(sd.iter_paragraphs(art))) for art in articles]
+) -> TechniqueHead:
+    """Tune a technique head's decoding (paragraph scoring and thresholds) on ``articles``."""
+    cached = [(art, encoded(art, predict(art.text)), list(sd.iter_paragraphs(art))) for art in articles]
     gold = np.concatenate([gold_matrix(art, pars, labels) for art, _, pars in cached])
-    return tune_decoder(cached, gold, paragraph_head, len(labels), clause_labels)
+    return tune_decoder(cached, gold, paragraph_head, labels, clause_labels)
 
 
 def score(
     articles: Sequence[sd.Article],
     predict: Predict,
     labels: Sequence[str],
-    decoder: TechniqueDecoder | None = None,
-    paragraph_head: LinearHead | None = None,
+    decoder: TechniqueHead | None = None,
+    paragraph_head: Linear | None = None,
     clause_labels: frozenset[int] = frozenset(),
 ) -> dict[str, Any]:
     """Metrics over ``articles``; tunes a decoder on them when ``decoder`` is None."""
@@ -97,15 +108,14 @@ def score(
     golds = []
     for art in articles:
         pars = list(sd.iter_paragraphs(art))
-        cached.append((art, predict(art.text), pars))
+        cached.append((art, encoded(art, predict(art.text)), pars))
         golds.append(gold_matrix(art, pars, labels))
     gold_m = np.concatenate(golds) if golds else np.zeros((0, k), dtype=bool)
     if decoder is None:
-        decoder = tune_decoder(cached, gold_m, paragraph_head, k, clause_labels)
+        decoder = tune_decoder(cached, gold_m, paragraph_head, labels, clause_labels)
     pred_rows, gold_spans, pred_spans = [], [], []
-    for art, (offsets, probs, hidden), pars in cached:
-        sentences = [(s.start, s.end) for s in Document.from_text(art.text).sentences]
-        out = decoder.decode(art.text, offsets, probs, hidden, [(s, e) for _, s, e in pars], sentences)
+    for art, enc, _ in cached:
+        out = decoder.decode(enc)
         pred_rows.append(out.labels)
         pred_spans += [(art.id, sp.start, sp.end, labels[sp.label]) for sp in out.spans]
         gold_spans += [(art.id, g.start, g.end, g.technique) for g in art.spans]

@@ -10,11 +10,16 @@ paragraphs that carry a label on their own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 
-from unspin.model.probes import Probe
+from unspin.analysis import Evidence, NarrativeFinding, SubnarrativeFinding
+from unspin.encoder.encoded import Encoded
+from unspin.heads.base import Linear, Section, clip01, strength
+from unspin.taxonomy import narratives as tax
 from unspin.taxonomy.narratives import OTHER, domain, parent
 
 
@@ -31,18 +36,50 @@ class NarrativeCall:
 
 
 class NarrativeHead:
-    def __init__(self, probe: Probe):
+    name: ClassVar[str] = "narratives"
+    writes: ClassVar[tuple[str, ...]] = ("narratives",)
+    needs_article: ClassVar[bool] = True  # read from the whole article: not assessed on a short text
+
+    def __init__(
+        self,
+        probe: Linear,
+        narrative_threshold: float = 0.5,
+        subnarrative_threshold: float = 0.5,
+        domain_filter: bool = True,
+    ) -> None:
         self.probe = probe
         self.labels = probe.labels
         self.is_sub = np.array([lab.count(": ") >= 2 for lab in self.labels])
         self.domains = np.array([domain(lab) for lab in self.labels])
-        s = probe.settings
-        self.t_narrative = float(s.get("narrative_threshold", 0.5))
-        self.t_sub = float(s.get("subnarrative_threshold", 0.5))
-        self.domain_filter = bool(s.get("domain_filter", True))
+        self.t_narrative = float(narrative_threshold)
+        self.t_sub = float(subnarrative_threshold)
+        self.domain_filter = bool(domain_filter)
+
+    @classmethod
+    def load(cls, section: Section) -> NarrativeHead:
+        head = cls(
+            section.linear("probe"),
+            narrative_threshold=section.get("narrative_threshold"),
+            subnarrative_threshold=section.get("subnarrative_threshold"),
+            domain_filter=section.get("domain_filter"),
+        )
+        section.done()
+        return head
+
+    def settings(self) -> dict[str, Any]:
+        return {
+            "narrative_threshold": self.t_narrative,
+            "subnarrative_threshold": self.t_sub,
+            "domain_filter": self.domain_filter,
+        }
 
     def scores(self, features: np.ndarray) -> np.ndarray:
         return self.probe(features)
+
+    def call(self, enc: Encoded) -> NarrativeCall:
+        """The labels of the SemEval-2025 task for this article (what the exporter writes)."""
+        return self.decode(self.scores(enc.article_vector()))
+
 
     def decode(self, probs: np.ndarray) -> NarrativeCall:
         """Probabilities over the probe's labels (one article) -> the labels it pushes."""
@@ -80,3 +117,46 @@ class NarrativeHead:
         order = np.argsort(-col, kind="stable")[:top]
         picked = [(int(i), float(col[i])) for i in order if col[i] >= floor]
         return picked or [(int(order[0]), float(col[order[0]]))]
+
+    def __call__(self, enc: Encoded) -> Mapping[str, Any]:
+        if enc.hidden is None or not len(enc):
+            return {"narratives": []}
+        call = self.call(enc)
+        doc = enc.doc
+        par_probs = self.scores(enc.pool(doc.paragraphs)) if doc.paragraphs else np.zeros((0, len(self.labels)))
+
+        def common(label: str, conf: float, threshold: float) -> dict[str, Any]:
+            evidence = [
+                Evidence(
+                    start=doc.paragraphs[i].start,
+                    end=doc.paragraphs[i].end,
+                    text=doc.span_text(doc.paragraphs[i]),
+                    paragraph=i,
+                    score=clip01(score),
+                )
+                for i, score in self.evidence(par_probs, label)
+            ]
+            return {
+                "label": label,
+                "name": tax.short(label),
+                "definition": tax.definition(label),
+                "confidence": clip01(conf),
+                "strength": strength(conf, threshold),
+                "evidence": evidence,
+            }
+
+        findings = []
+        for label, conf in call.narratives.items():
+            subs = [
+                SubnarrativeFinding(**common(s, p, self.t_sub))
+                for s, p in call.subnarratives.items()
+                if parent(s) == label
+            ]
+            findings.append(
+                NarrativeFinding(
+                    **common(label, conf, self.t_narrative),
+                    domain=domain(label),  # type: ignore[arg-type]
+                    subnarratives=subs,
+                )
+            )
+        return {"narratives": findings}

@@ -1,6 +1,6 @@
 """Entity framing: the role an article casts a mention and an entity in (SemEval-2025 Task 10 subtask 1).
 
-Three probes read a mention's vector ([mean state of the mention's tokens, mean state of its sentence]):
+Three layers read a mention's vector ([mean state of the mention's tokens, mean state of its sentence]):
 ``framed`` (sigmoid: does the article cast this mention in a role at all? trained with the unannotated
 entity mentions of annotated articles as negatives, so an entity the article does not frame stays
 unframed), ``role`` (softmax over Protagonist, Antagonist, Innocent) and ``fine_role`` (sigmoid over the
@@ -14,15 +14,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from unspin.model.probes import Probe, SpanPooler
+from unspin.document import Segment
+from unspin.encoder.encoded import Encoded
+from unspin.errors import ModelError
+from unspin.heads.base import Linear
 from unspin.taxonomy.roles import FINE_ROLES, MAIN_ROLES
 
 FRAMED = "framed"
 
 
-def mention_features(pool: SpanPooler, mention: tuple[int, int], sentence: tuple[int, int]) -> np.ndarray:
-    """[mean state of the mention's tokens, mean state of its sentence's tokens]."""
-    return np.concatenate([pool(*mention), pool(*sentence)])
+def mention_features(enc: Encoded, mentions: Sequence[tuple[int, int]]) -> np.ndarray:
+    """[mean state of the mention's tokens, mean state of its sentence's tokens] per mention: [m, 2 * hidden]."""
+    doc = enc.doc
+    whole = Segment(0, len(doc.text))
+    sentences = [
+        doc.sentences[i] if (i := doc.segment_at(start, "sentence", nearest=True)) is not None else whole
+        for start, _ in mentions
+    ]
+    return np.concatenate([enc.pool(mentions, "mean"), enc.pool(sentences, "mean")], axis=1)
 
 
 @dataclass(frozen=True)
@@ -45,16 +54,18 @@ class RoleCall:
         return picked or own[:1]
 
 
-class RoleHead:
-    def __init__(self, framed: Probe, role: Probe, fine: Probe):
+class RoleScorer:
+    """The three role layers over mention vectors."""
+
+    def __init__(self, framed: Linear, role: Linear, fine: Linear):
         self.framed_probe = framed
         self.role = role
         self.fine = fine
-        assert set(role.labels) == set(MAIN_ROLES), role.labels
+        if set(role.labels) != set(MAIN_ROLES):
+            raise ModelError(f"the role layer's labels {role.labels} are not the main roles {MAIN_ROLES}")
         t = fine.thresholds if fine.thresholds is not None else np.full(len(fine.labels), 0.5)
         self.fine_thresholds = {r: float(v) for r, v in zip(fine.labels, t, strict=True)}
-        ft = framed.thresholds
-        self.framed_threshold = float(ft[0]) if ft is not None else 0.5
+        self.framed_threshold = framed.threshold(0)
 
     def __call__(self, features: np.ndarray) -> list[RoleCall]:
         """Mention vectors [m, 2 * hidden] -> one call per mention."""
@@ -74,14 +85,3 @@ class RoleHead:
 
     def is_framed(self, call: RoleCall) -> bool:
         return call.framed >= self.framed_threshold
-
-
-def sentence_of(sentences: Sequence[tuple[int, int]], start: int) -> int:
-    """Index of the sentence containing ``start`` (the nearest one before it otherwise)."""
-    best = 0
-    for i, (s, e) in enumerate(sentences):
-        if s <= start < e:
-            return i
-        if s <= start:
-            best = i
-    return best

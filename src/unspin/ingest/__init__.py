@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from unspin.analysis import SourceInfo
 from unspin.errors import BadInput, Refused
-from unspin.ingest.decode import decode_bytes
+from unspin.ingest.charset import decode_bytes
 from unspin.ingest.html import decode_html, extract_html, looks_like_html
 from unspin.ingest.limits import URL_MAX_BYTES
+from unspin.options import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     from unspin.ingest.url import FetchResult, check_url, fetch_url
@@ -46,7 +47,6 @@ __all__ = [
     "source_from_text",
 ]
 
-DEFAULT_MAX_BYTES = 1_000_000  # limit on the analyzed text, UTF-8 encoded size
 # URL_MAX_BYTES (5 MB, from .url) caps downloaded and raw bytes; a larger max_bytes raises that cap.
 
 # Any UTF-8 text of max_bytes fits in 4 * max_bytes raw bytes whatever its encoding (UTF-32 is the worst

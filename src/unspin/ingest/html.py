@@ -12,7 +12,7 @@ import logging
 import re
 from html.parser import HTMLParser
 
-from unspin.ingest.decode import decode_bytes
+from unspin.ingest.charset import decode_bytes
 
 _log = logging.getLogger(__name__)
 

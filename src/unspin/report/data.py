@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from unspin.batch.store import REJECTS
+from unspin.batch.output import REJECTS
 from unspin.errors import BadInput
 
 NO_OUTLET = "(no source)"

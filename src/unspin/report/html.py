@@ -10,11 +10,11 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from unspin import __version__
 from unspin.render.html import csp_hash
 from unspin.report import plots
 from unspin.report.data import Corpus, Share
 from unspin.taxonomy.techniques import pretty
+from unspin.version import __version__
 
 MAX_OUTLETS = 12  # columns side by side; more would not fit a page (the tables hold the largest ones)
 TREND_SERIES = 6

@@ -18,11 +18,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from unspin import __version__
 from unspin.errors import BadInput, NetworkError, Refused, UnspinError
 from unspin.serve import assets
 from unspin.serve.config import Settings
-from unspin.serve.engine import AnalysisPool, Connections, Outcome, Overloaded
+from unspin.serve.engine import AnalysisPool, Outcome, Overloaded
 from unspin.serve.feedback_api import feedback_routes
 from unspin.serve.inputs import source_for
 from unspin.serve.models import (
@@ -38,6 +37,8 @@ from unspin.serve.models import (
 )
 from unspin.serve.security import Guard
 from unspin.store import analyses as store
+from unspin.store.db import Database
+from unspin.version import __version__
 
 if TYPE_CHECKING:
     from unspin.analyzer import Analyzer
@@ -95,25 +96,25 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> Guard:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         model = analyzer
+        database = Database(settings.run.db)
+        database.conn()  # create and migrate up front, so a bad --db fails at start
         if model is None:
             from unspin.analyzer import Analyzer
             from unspin.claims.known import KnownClaims
-            from unspin.model.similarity import similarity_model_available
 
             # Spotted claims are matched against the same database the analyses are stored in.
-            known = KnownClaims(settings.db) if similarity_model_available() else None
+            known = KnownClaims.for_options(settings.run.with_(db=database.path))
             if known is not None:
                 # Opens the database and embeds claims imported since the last run, before any request.
-                await asyncio.to_thread(known.info)
-            model = Analyzer(threads=settings.threads, known_claims=known)  # once per worker process
-        conns = Connections(settings.db)
-        state["conns"] = conns
-        state["pool"] = AnalysisPool(model, conns, settings.max_queue, settings.max_wait_s)
+                await asyncio.to_thread(known.size)
+            model = Analyzer(options=settings.run, known_claims=known)  # once per worker process
+        state["db"] = database
+        state["pool"] = AnalysisPool(model, database, settings.max_queue, settings.max_wait_s)
         try:
             yield
         finally:
             state["pool"].close()  # finishes the analysis in flight, so its commit is not cut short
-            conns.close()
+            database.close()
 
     app = FastAPI(
         title="unspin",
@@ -131,7 +132,7 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> Guard:
         return state["pool"]  # type: ignore[no-any-return]
 
     def conn() -> sqlite3.Connection:
-        return state["conns"].get()  # type: ignore[no-any-return]
+        return state["db"].conn()  # type: ignore[no-any-return]
 
     @app.exception_handler(UnspinError)
     async def unspin_error(request: Request, err: UnspinError) -> JSONResponse:
@@ -230,7 +231,8 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> Guard:
         q: Annotated[str, Query(min_length=1, max_length=2000)],
         limit: Annotated[int, Query(ge=1, le=50)] = 10,
     ) -> Any:
-        from unspin.store.search import fts_query, search
+        from unspin.claims.search import search
+        from unspin.store.fts import fts_query
 
         if fts_query(q) is None:
             return problem(400, "The query has no words to search for.")

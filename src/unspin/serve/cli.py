@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from unspin.errors import BadInput, Refused
+from unspin.options import add_run_args, options_from_args
 from unspin.serve.config import SETTINGS_ENV, TOKEN_ENV, Settings, is_loopback
 
 MAX_CONNECTIONS = 512  # uvicorn answers 503 beyond this: open sockets, and so memory, stay bounded
@@ -17,14 +18,12 @@ MAX_CONNECTIONS = 512  # uvicorn answers 503 beyond this: open sockets, and so m
 def add_serve_parser(sub: Any) -> None:
     s = sub.add_parser("serve", help="the web app and REST API (http://127.0.0.1:8000, docs at /docs)")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--db", type=Path, metavar="PATH", help="database file (default $UNSPIN_DB, else the XDG path)")
+    s.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     s.add_argument("--workers", type=int, default=1, help="worker processes; each loads the model once")
     s.add_argument(
         "--token", help=f"API token required on every /api/ call (or ${TOKEN_ENV}); required off localhost"
     )
     s.add_argument("--max-body", type=int, default=2_000_000, help="largest request body, bytes")
-    s.add_argument("--max-bytes", type=int, default=1_000_000, help="largest analyzed text, UTF-8 bytes")
     s.add_argument(
         "--rate-limit", type=float, default=10.0, help="API requests per second per client (0: no limit)"
     )
@@ -34,6 +33,12 @@ def add_serve_parser(sub: Any) -> None:
         "--max-wait", type=float, default=1.0, help="shed load (503) when the expected queue wait is longer, s"
     )
     s.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+    s.add_argument(
+        "--no-seed",
+        action="store_true",
+        help="do not import the bundled EUvsDisinfo cases into a database that holds no known claims",
+    )
+    add_run_args(s)  # --db: the database of stored analyses and known claims (created if missing)
     s.set_defaults(func=cmd_serve)
 
 
@@ -60,29 +65,38 @@ def settings_from(args: argparse.Namespace) -> Settings:
     if args.workers < 1 or not 0 < args.port < 65536:
         raise BadInput("--workers must be at least 1 and --port between 1 and 65535.")
     cores = os.cpu_count() or 1
+    run = options_from_args(args)
+    if run.threads is None and args.workers > 1:
+        # Workers share the cores: without this each one's encoders would start a thread per core.
+        run = run.with_(threads=max(1, cores // args.workers))
     return Settings(
         host=args.host,
         port=args.port,
-        db=str(args.db) if args.db else None,
         token=token,
         max_body_bytes=args.max_body,
-        max_text_bytes=args.max_bytes,
+        run=run,
         rate_per_s=args.rate_limit,
         rate_burst=args.burst,
         max_queue=args.queue,
         max_wait_s=args.max_wait,
-        # Workers share the cores: without this each one's encoder would start a thread per core.
-        threads=max(1, cores // args.workers) if args.workers > 1 else None,
     )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from unspin.store.db import connect
+    from unspin.claims.bundle import ensure_seeded
+    from unspin.store.db import Database
 
     settings = settings_from(args)
-    connect(settings.db).close()  # create/migrate before the workers start, and fail early on a bad --db
+    database = Database(settings.run.db)
+    conn = database.conn()  # create/migrate before the workers start, and fail early on a bad --db
+    if settings.run.match_claims and not args.no_seed and (seeded := ensure_seeded(conn)) is not None:
+        print(
+            f"unspin: first start: imported {seeded.imported:,} bundled EUvsDisinfo cases into {database.path}",
+            file=sys.stderr,
+        )
+    database.close()
     os.environ[SETTINGS_ENV] = settings.to_env()
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"unspin: serving on http://{shown}:{args.port}/ (API docs at /docs)", file=sys.stderr)

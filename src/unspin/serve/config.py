@@ -10,6 +10,9 @@ import ipaddress
 import json
 import os
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from unspin.options import RunOptions
 
 SETTINGS_ENV = "UNSPIN_SERVE_SETTINGS"
 TOKEN_ENV = "UNSPIN_TOKEN"
@@ -29,15 +32,13 @@ def is_loopback(host: str) -> bool:
 class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
-    db: str | None = None  # None: the CLI's default database (store.db.default_db_path)
     token: str | None = None  # required on every /api/ call when set; required to bind beyond loopback
     max_body_bytes: int = 2_000_000
-    max_text_bytes: int = 1_000_000  # the analyzed text, as `unspin analyze --max-bytes`
+    run: RunOptions = field(default_factory=RunOptions)  # precision, threads, max bytes: as `unspin analyze`
     rate_per_s: float = 10.0  # per-client sustained API requests per second; 0 turns the limit off
     rate_burst: int = 40
     max_queue: int = 16  # analyses waiting or running in one worker; more are answered 503
     max_wait_s: float = 1.0  # shed a request when the expected wait for the analyzer exceeds this
-    threads: int | None = None  # encoder threads per worker (None: OpenVINO's default)
     allow_private_urls: bool = False  # let URL analysis reach loopback/private addresses (tests only)
     fetch_timeout_s: float = 10.0
     allowed_hosts: tuple[str, ...] = field(default=())  # Host headers accepted; () = derived from host
@@ -53,7 +54,7 @@ class Settings:
         return ["*"]
 
     def to_env(self) -> str:
-        return json.dumps(asdict(self))
+        return json.dumps(asdict(self), default=str)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -62,4 +63,8 @@ class Settings:
             return cls(token=os.environ.get(TOKEN_ENV) or None)
         data = json.loads(raw)
         data["allowed_hosts"] = tuple(data.get("allowed_hosts") or ())
+        run = data.get("run") or {}
+        if run.get("db") is not None:
+            run["db"] = Path(run["db"])
+        data["run"] = RunOptions(**run)
         return cls(**data)

@@ -10,9 +10,7 @@ costs microseconds, which is what lets an overloaded server keep answering inste
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import math
-import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from unspin.store import analyses as store
-from unspin.store.db import connect
+from unspin.store.db import Database
 
 if TYPE_CHECKING:
     from unspin.analyzer import Analyzer
@@ -35,34 +33,6 @@ class Overloaded(Exception):
         self.retry_after = retry_after
 
 
-class Connections:
-    """One SQLite connection per thread (sqlite3 connections must stay on the thread that made them)."""
-
-    def __init__(self, path: str | None) -> None:
-        self.path = path
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
-        connect(path).close()  # create and migrate once, up front, so a bad --db fails at start
-
-    def get(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = connect(self.path)
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        return conn
-
-    def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                # One made on another thread cannot be closed from here; the process is ending anyway.
-                with contextlib.suppress(sqlite3.ProgrammingError):
-                    conn.close()
-            self._all.clear()
-
-
 @dataclass(frozen=True)
 class Outcome:
     """What an analyze request produced: the stored row (None with store=false) and the JSON."""
@@ -73,9 +43,9 @@ class Outcome:
 
 
 class AnalysisPool:
-    def __init__(self, analyzer: Analyzer, conns: Connections, max_queue: int, max_wait_s: float) -> None:
+    def __init__(self, analyzer: Analyzer, db: Database, max_queue: int, max_wait_s: float) -> None:
         self.analyzer = analyzer
-        self.conns = conns
+        self.db = db
         self.max_queue = max(1, max_queue)
         self.max_wait_s = max_wait_s
         self.model_version = f"{analyzer.model_info.name} {analyzer.model_info.version}"
@@ -105,7 +75,7 @@ class AnalysisPool:
         """Analyze ``source`` (or find it in the store); raises Overloaded when the queue is full."""
         digest = store.input_hash(source.text, source.title, source.info.name)
         if keep:
-            hit = await asyncio.to_thread(lambda: store.find(self.conns.get(), digest, self.model_version))
+            hit = await asyncio.to_thread(lambda: store.find(self.db.conn(), digest, self.model_version))
             if hit is not None:
                 return Outcome(hit, hit.json, cached=True)
         self._admit()
@@ -129,7 +99,7 @@ class AnalysisPool:
             return Outcome(None, data, cached=False)
         # Committed before the response is sent: an acknowledged analysis survives any stop.
         stored, new = store.save(
-            self.conns.get(),
+            self.db.conn(),
             digest=digest,
             model_version=self.model_version,
             title=result.title or "",

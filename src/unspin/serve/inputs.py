@@ -16,7 +16,7 @@ from unspin.serve.models import AnalyzeRequest
 
 
 def source_for(request: AnalyzeRequest, settings: Settings) -> Source:
-    limit = settings.max_text_bytes
+    limit = settings.run.max_bytes
     if request.text is not None:
         return source_from_text(request.text, title=request.title, max_bytes=limit)
     if request.url is not None:

@@ -1,32 +1,3 @@
-"""unspin's SQLite database: connection and migrations (``db``), known claims (``claims``, ``search``)."""
-
-from __future__ import annotations
-
-from unspin.store.claims import (
-    KnownClaim,
-    Provenance,
-    UpsertCounts,
-    count,
-    get,
-    stats,
-    upsert_claims,
-)
-from unspin.store.db import connect, default_db_path, migrate, schema_version, transaction
-from unspin.store.search import search, search_bm25
-
-__all__ = [
-    "KnownClaim",
-    "Provenance",
-    "UpsertCounts",
-    "connect",
-    "count",
-    "default_db_path",
-    "get",
-    "migrate",
-    "schema_version",
-    "search",
-    "search_bm25",
-    "stats",
-    "transaction",
-    "upsert_claims",
-]
+"""unspin's SQLite database: the file and its connections (``db``), ordered migrations (``migrations``),
+and the analyses the web server stores (``analyses``). Known claims keep their tables here too, but their
+storage and search code lives with the rest of known claims in ``unspin.claims``."""

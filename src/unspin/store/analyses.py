@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from unspin.store.db import transaction, utc_now
-from unspin.store.search import fts_query
+from unspin.store.fts import fts_query
 
 TARGETS = ("span", "narrative", "entity", "claim")
 VERDICTS = ("confirmed", "wrong", "missed")

@@ -1,14 +1,16 @@
 """Open (or create) unspin's SQLite database: WAL, foreign keys, busy timeout, ordered migrations.
 
-One file holds everything unspin stores (known claims today; the web server's analyses later). WAL lets
+One file holds everything unspin stores (known claims, the web server's analyses and reviews). WAL lets
 readers (a search, the web server) run while one writer imports. Connections are opened in autocommit
 mode and writes go through ``transaction()``, so a failed import rolls back as a whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -169,3 +171,48 @@ def connect(
         conn.close()
         raise
     return conn
+
+
+class Database:
+    """One SQLite file and its connections, one per thread (sqlite3 connections must stay on the thread
+    that opened them; the server analyzes in worker threads). Datasette's ``Database`` is the model: every
+    part of unspin that reads or writes the file goes through one of these.
+
+    Nothing is created until a connection is asked for; ``exists`` tells whether there is a file to read,
+    so an analysis can use a database without ever creating one as a side effect.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path).expanduser() if path is not None else default_db_path()
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Database({str(self.path)!r})"
+
+    @property
+    def memory(self) -> bool:
+        return str(self.path) == ":memory:"
+
+    def exists(self) -> bool:
+        return self.memory or self.path.is_file()
+
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection, opened (and the file created and migrated) on first use."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                # One made on another thread cannot be closed from here; the process is ending anyway.
+                with contextlib.suppress(sqlite3.ProgrammingError):
+                    conn.close()
+            self._all.clear()
+        self._local = threading.local()

@@ -40,7 +40,7 @@ def _sql(script: str) -> Callable[[sqlite3.Connection], None]:
 
 
 # Known claims. `id` is AUTOINCREMENT so an id is never reused after a delete: tables keyed by claim id
-# (dense vectors, later) can never point at the wrong claim. Lists are JSON arrays. `claim_keys` maps
+# (claim_vectors) can never point at the wrong claim. Lists are JSON arrays. `claim_keys` maps
 # every stable key a claim is known under (its own and those of the records merged into it) to its id,
 # which is what makes re-imports idempotent. The FTS table is external-content (no second copy of the
 # text) and kept in step by triggers, except while a row sits in claims_fts_bulk: a bulk load into an
@@ -109,7 +109,7 @@ CREATE TABLE imports (
 )
 """
 
-# Dense sentence vectors of known claims (see store/vectors.py): one per claim, float16 bytes (384 x 2),
+# Dense sentence vectors of known claims (see claims/vectors.py): one per claim, float16 bytes (384 x 2),
 # tagged with the model that made them, so a new model re-embeds instead of mixing spaces. A claim whose
 # title or summary changes loses its vector (the trigger) and is embedded again on the next dense search.
 _VECTORS_V2 = """

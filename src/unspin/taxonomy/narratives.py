@@ -288,10 +288,3 @@ def definition(label: str) -> str:
     if label == OTHER:
         return OTHER_DEFINITION
     return NARRATIVE_DEFINITIONS.get(label) or SUBNARRATIVE_DEFINITIONS.get(label, "")
-
-
-def subnarratives_of(narrative: str) -> tuple[str, ...]:
-    """The subnarrative labels of a narrative label, in taxonomy order, its ': Other' last; () if unknown."""
-    if narrative == OTHER:
-        return (OTHER,)
-    return tuple(_BY_NARRATIVE.get(narrative, ()))

@@ -13,8 +13,7 @@ import numpy as np
 from unspin.data import semeval2023 as sd
 from unspin.data import semeval2025 as s25
 from unspin.document import Document
-from unspin.heads.roles import sentence_of
-from unspin.model.windows import load_tokenizer, make_windows, tokenize
+from unspin.encoder.windows import load_tokenizer, make_windows, tokenize
 from unspin.taxonomy import TECHNIQUES
 from unspin.taxonomy.roles import FINE_ROLE_ORDER, MAIN_ROLES
 from unspin.train.techniques import MAX_LEN, TRAIN_STRIDE, TrainSet
@@ -100,11 +99,12 @@ def extend(
 
 def _mention_tokens(d: s25.Doc, offsets: np.ndarray) -> list[tuple[int, int, int, int, int, np.ndarray]]:
     """Gold mentions as token ranges: (first, end, sentence first, sentence end, main role, fine roles)."""
-    sentences = [(s.start, s.end) for s in Document.from_text(d.text).sentences] or [(0, len(d.text))]
+    doc = Document.from_text(d.text)
     out = []
     for m in d.mentions:
         tok = np.flatnonzero((offsets[:, 0] < m.end) & (offsets[:, 1] > m.start))
-        s0, s1 = sentences[sentence_of(sentences, m.start)]
+        i = doc.segment_at(m.start, "sentence", nearest=True)
+        s0, s1 = (doc.sentences[i].start, doc.sentences[i].end) if i is not None else (0, len(d.text))
         sent = np.flatnonzero((offsets[:, 0] < s1) & (offsets[:, 1] > s0))
         if not len(tok) or not len(sent):
             continue

@@ -19,14 +19,15 @@ import numpy as np
 
 from unspin.analyzer import Analyzer
 from unspin.data import semeval2023 as sd
-from unspin.evaluate.semeval2023 import fit_decoder, score
+from unspin.evaluate.semeval2023 import fit_decoder, runtime_predict, score
 from unspin.taxonomy import TECHNIQUE_DEFINITIONS
 
 
 def cross_fitted(held: list[sd.Article], analyzer: Analyzer) -> dict[str, float]:
     """Tune thresholds on half the held-out articles, score on the other half, swap, average."""
-    labels = list(analyzer.config.labels)
-    cache = {a.id: analyzer.predict(a.text) for a in held}
+    labels = list(analyzer.techniques.labels)
+    run = runtime_predict(analyzer)
+    cache = {a.id: run(a.text) for a in held}
 
     def predict(text: str, _by_text: dict[str, Any] = {a.text: cache[a.id] for a in held}) -> Any:  # noqa: B006
         return _by_text[text]
@@ -35,7 +36,7 @@ def cross_fitted(held: list[sd.Article], analyzer: Analyzer) -> dict[str, float]
     out: dict[str, list[float]] = {}
     for tune_on, test_on in (halves, halves[::-1]):
         fitted = fit_decoder(
-            tune_on, predict, labels, analyzer.decoder.paragraph_head, analyzer.decoder.clause_labels
+            tune_on, predict, labels, analyzer.techniques.paragraph, analyzer.techniques.clause_labels
         )
         m = score(test_on, predict, labels, fitted)
         for key in ("paragraph_micro_f1", "paragraph_macro_f1", "span_f1"):
@@ -235,8 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     articles = sd.load_articles()
     _, held = sd.split(articles)
     analyzer = Analyzer(model_dir=args.out)
-    labels = list(analyzer.config.labels)
-    metrics = score(held, analyzer.predict, labels, analyzer.decoder)
+    labels = list(analyzer.techniques.labels)
+    metrics = score(held, runtime_predict(analyzer), labels, analyzer.techniques)
     honest = cross_fitted(held, analyzer)
     trained = sorted({s.technique for a in sd.split(articles)[0] for s in a.spans})
     train_meta["trained_labels"] = trained

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from unspin.data import checkthat
-from unspin.model.windows import load_tokenizer, make_windows, tokenize
+from unspin.encoder.windows import load_tokenizer, make_windows, tokenize
 
 MAX_LEN = 96
 

@@ -5,8 +5,8 @@ Usage: python -m unspin.train.claim_probe --model src/unspin/assets/model
 CheckThat! 2024 English: ``train`` fits the probe, ``dev`` picks the regularization and the threshold,
 ``dev-test`` is reported (never tuned on). Dev and dev-test sentences are read with their neighbours in the
 debate (``checkthat.passages``), through the runtime graph, and pooled as the runtime pools an article's
-sentences (``heads.claims.span_features``); training sentences are encoded alone (see ``main``). The probe joins the
-model's ``probes.npz`` as ``checkworthy``; metrics go to ``claim_metrics.json``.
+sentences (``Encoded.pool``); training sentences are encoded alone (see ``main``). The probe is the model's
+``checkworthy`` head (``heads.json``); metrics go to ``claim_metrics.json``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import numpy as np
 
 from unspin.analyzer import Analyzer
 from unspin.data import checkthat
-from unspin.heads.claims import MIN_WORDS, is_candidate, span_features
-from unspin.model.probes import Probe, load_probes, save_probes
+from unspin.heads.base import Linear, SavedHeads
+from unspin.heads.checkworthy import MIN_WORDS, CheckworthyHead, is_candidate
 from unspin.train.common import log
 from unspin.train.fit import best_threshold, fit_sigmoid
 
@@ -51,11 +51,7 @@ def alone_matrix(analyzer: Analyzer, rows: list[checkthat.Sentence], cache: Path
         key.update(r.text.encode() + b"\0")
 
     def compute() -> np.ndarray:
-        out = []
-        for r in rows:
-            offsets, _, hidden = analyzer.predict(r.text, with_hidden=True)
-            assert hidden is not None
-            out.append(span_features(hidden, offsets, [(0, len(r.text))])[0])
+        out = [analyzer.encode(r.text).pool([(0, len(r.text))])[0] for r in rows]
         return np.stack(out).astype(np.float32)
 
     return _cached(cache, key, compute)
@@ -72,11 +68,10 @@ def passage_matrix(analyzer: Analyzer, rows: list[checkthat.Sentence], cache: Pa
     def compute() -> np.ndarray:
         x: np.ndarray | None = None
         for passage in checkthat.passages(rows):
-            offsets, _, hidden = analyzer.predict(passage.text, with_hidden=True)
-            assert hidden is not None
+            pooled = analyzer.encode(passage.text).pool(passage.spans)
             if x is None:
-                x = np.zeros((len(rows), 2 * hidden.shape[1]), np.float32)
-            x[passage.rows] = span_features(hidden, offsets, passage.spans)
+                x = np.zeros((len(rows), pooled.shape[1]), np.float32)
+            x[passage.rows] = pooled
         assert x is not None
         return x
 
@@ -111,11 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     keep = {s: np.array([is_candidate(r.text) for r in rows]) for s, rows in splits.items()}
     log("data", **{s: len(rows) for s, rows in splits.items()})
 
-    def scored(probe: Probe, split: str, t: float, rules: bool) -> dict[str, float]:
+    def scored(probe: Linear, split: str, t: float, rules: bool) -> dict[str, float]:
         p = probe(x[split])[:, 0]
         return f1((p >= t) & (keep[split] if rules else True), y[split])
 
-    best: tuple[float, float, float, Probe] | None = None
+    best: tuple[float, float, float, Linear] | None = None
     for c in C_GRID:
         probe = fit_sigmoid(x["train"], y["train"][:, None].astype(np.float32), ["checkworthy"], c)
         t, dev_f1 = best_threshold(probe(x["dev"])[:, 0], y["dev"])
@@ -125,8 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     assert best is not None
     c, _, t, probe = best
     rules = scored(probe, "dev", t, True)["f1"] >= scored(probe, "dev", t, False)["f1"]
-    probe = Probe(probe.labels, probe.weight, probe.bias, "sigmoid", np.array([t], np.float32),
-                  {"min_words": MIN_WORDS, "rules": rules})
+    probe = Linear(probe.labels, probe.weight, probe.bias, "sigmoid", np.array([t], np.float32))
+    head = CheckworthyHead(probe, min_words=MIN_WORDS, rules=rules)
     metrics = {
         "C": c,
         "threshold": t,
@@ -137,10 +132,9 @@ def main(argv: list[str] | None = None) -> int:
         "sentences": {s: len(rows) for s, rows in splits.items()},
     }
     log("checkworthy", **{k: (round(v["f1"], 4) if isinstance(v, dict) and "f1" in v else v) for k, v in metrics.items()})
-    probes = load_probes(args.model)
-    probes["checkworthy"] = probe
-    meta = json.loads((args.model / "probes.json").read_text()) if (args.model / "probes.json").exists() else {}
-    save_probes(args.model, probes, {k: v for k, v in meta.items() if k != "probes"})
+    saved = SavedHeads.read(args.model)
+    saved.put(head.name, head.settings(), {"probe": probe})
+    saved.write(args.model)
     if not args.smoke:
         # Reported, never tuned on: the hand-labelled news sentences, through the whole runtime.
         from unspin.evaluate.checkworthy import article_texts, load_news, news_scores, prf

@@ -16,12 +16,15 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import openvino as ov
 import torch
 from transformers import AutoConfig, AutoModel
 
 from unspin.data import semeval2023 as sd
-from unspin.model.heads import LinearHead
+from unspin.encoder.config import ModelConfig
+from unspin.heads.base import Linear, SavedHeads
+from unspin.heads.techniques import TechniqueHead
 from unspin.taxonomy import TECHNIQUES
 from unspin.train.common import base_model_dir, log
 from unspin.train.techniques import MAX_LEN, TechniqueTagger
@@ -67,7 +70,7 @@ def quantize_int8(ov_model: ov.Model, n_windows: int = 300) -> ov.Model:
     import numpy as np
 
     from unspin.data import semeval2023 as sd
-    from unspin.model.windows import load_tokenizer, make_windows, tokenize
+    from unspin.encoder.windows import load_tokenizer, make_windows, tokenize
 
     tok = load_tokenizer(str(base_model_dir() / "tokenizer.json"))
     train, _ = sd.split(sd.load_articles())
@@ -105,51 +108,53 @@ def main(argv: list[str] | None = None) -> int:
     ov.save_model(ov_model, str(args.out / "model.xml"), compress_to_fp16=args.weights == "fp16")
     shutil.copy(base_model_dir() / "tokenizer.json", args.out / "tokenizer.json")
     # Article heads were fitted on the previous encoder's states: stale now (`unspin.train.probes` refits).
-    for stale in ("probes.npz", "probes.json", "probe_metrics.json"):
-        (args.out / stale).unlink(missing_ok=True)
+    (args.out / "probe_metrics.json").unlink(missing_ok=True)
     mix = metrics.get("mix", "tokens")
-    head_file = args.out / "paragraph_head.npz"
-    if has_paragraph_head and mix != "tokens":
-        model.export_paragraph_head().save(head_file)
-    else:
-        head_file.unlink(missing_ok=True)
+    paragraph = model.export_paragraph_head() if has_paragraph_head and mix != "tokens" else None
+    if paragraph is None:
         mix = "tokens"
-    # The check-worthiness head, when the encoder was trained with it (`--checkworthy`): numpy, like the
-    # paragraph head; its threshold was tuned on the CheckThat! dev file.
-    claim_file = args.out / "claim_head.npz"
-    if model.claim_head is not None:
-        LinearHead(
-            model.claim_head.weight.detach().float().numpy().T.copy(),
-            model.claim_head.bias.detach().float().numpy().copy(),
-        ).save(claim_file)
-    else:
-        claim_file.unlink(missing_ok=True)
     # A technique with no training example is never predicted, whatever its untrained outputs say.
     trained = {span.technique for art in sd.split(sd.load_articles())[0] for span in art.spans}
-    config = {
-        "name": "unspin-techniques",
+    span_thresholds = metrics.get("span_thresholds", metrics["thresholds"])
+    head = TechniqueHead(
+        labels=TECHNIQUES,
+        thresholds=np.array([metrics["thresholds"][t] if t in trained else NEVER for t in TECHNIQUES], np.float32),
+        span_thresholds=np.array([span_thresholds[t] if t in trained else NEVER for t in TECHNIQUES], np.float32),
+        mix=mix,
+        paragraph=paragraph,
+        clause_labels=frozenset(TECHNIQUES.index(t) for t in sd.clause_techniques(sd.split(sd.load_articles())[0])),
+    )
+    saved = SavedHeads()  # a new encoder: every other head must be refitted on it
+    saved.put(head.name, head.settings(), {"paragraph": paragraph}, half=False)
+    if model.claim_head is not None:
+        # The check-worthiness head, when the encoder was trained with it (`--checkworthy`); its threshold
+        # was tuned on the CheckThat! dev file.
+        claim = Linear(
+            ("checkworthy",),
+            model.claim_head.weight.detach().float().numpy().T.copy(),
+            model.claim_head.bias.detach().float().numpy().copy(),
+            thresholds=np.array([metrics["claim_threshold"]], np.float32),
+        )
+        saved.put("checkworthy", {"min_words": 5, "rules": True}, {"probe": claim})
+    saved.write(args.out)
+    config = ModelConfig(
+        name="unspin-techniques",
         # 0.2: encoder trained with the auxiliary article losses, article heads beside it.
         # 0.3: encoder trained with the check-worthiness task, claim head beside it.
-        "version": "0.3.0"
+        version="0.3.0"
         if model.claim_head is not None
         else "0.2.0"
         if metrics.get("config", {}).get("auxiliary")
         else "0.1.0",
-        "labels": list(TECHNIQUES),
-        "thresholds": [metrics["thresholds"][t] if t in trained else NEVER for t in TECHNIQUES],
-        "span_thresholds": [
-            metrics.get("span_thresholds", metrics["thresholds"])[t] if t in trained else NEVER
-            for t in TECHNIQUES
-        ],
-        "paragraph_mix": mix,
-        "clause_techniques": sd.clause_techniques(sd.split(sd.load_articles())[0]),
-        "max_len": MAX_LEN,
-        "stride": metrics["config"]["infer_stride"],
-        "weights": args.weights,
-    }
-    if model.claim_head is not None:
-        config["claim_threshold"] = metrics["claim_threshold"]
-    (args.out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+        max_len=MAX_LEN,
+        stride=metrics["config"]["infer_stride"],
+        weights=args.weights,
+        cls_id=101,
+        sep_id=102,
+        pad_id=0,
+        languages=("en",),
+    )
+    (args.out / "config.json").write_text(json.dumps(config.to_json(), indent=2) + "\n")
     log(
         "exported",
         out=str(args.out),

@@ -22,7 +22,7 @@ Features = dict[str, tuple[np.ndarray, np.ndarray]]  # id -> (token offsets [n, 
 def _key(analyzer: Analyzer, items: Sequence[tuple[str, str]]) -> str:
     h = hashlib.sha256()
     h.update((analyzer.model_dir / "model.bin").read_bytes()[:1 << 20])
-    h.update(analyzer.encoder.precision.encode())
+    h.update(analyzer.encoder.graph.precision.encode())
     for doc_id, text in items:
         h.update(doc_id.encode())
         h.update(text.encode())
@@ -37,9 +37,9 @@ def encode(analyzer: Analyzer, items: Sequence[tuple[str, str]], cache_dir: Path
             return {i: (data[f"{i}/offsets"], data[f"{i}/hidden"].astype(np.float32)) for i, _ in items}
     out: Features = {}
     for doc_id, text in items:
-        offsets, _, hidden = analyzer.predict(text, with_hidden=True)
-        assert hidden is not None
-        out[doc_id] = (offsets, hidden)
+        enc = analyzer.encode(text)
+        assert enc.hidden is not None
+        out[doc_id] = (enc.offsets, enc.hidden)
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         arrays = {}

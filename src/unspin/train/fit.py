@@ -1,4 +1,4 @@
-"""Fitting linear probes with scikit-learn and folding them into runtime ``Probe`` objects."""
+"""Fitting linear probes with scikit-learn and folding them into runtime ``Linear`` layers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
-from unspin.model.probes import Probe
+from unspin.heads.base import Linear
 
 SEED = 13
 
@@ -19,7 +19,7 @@ def _scale(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mu, sd
 
 
-def fit_sigmoid(x: np.ndarray, y: np.ndarray, labels: Sequence[str], c: float) -> Probe:
+def fit_sigmoid(x: np.ndarray, y: np.ndarray, labels: Sequence[str], c: float) -> Linear:
     """One balanced logistic regression per label (columns of ``y``); a label without a positive gets a
     bias that never fires, one positive everywhere a bias that always does."""
     mu, sd = _scale(x)
@@ -38,7 +38,7 @@ def fit_sigmoid(x: np.ndarray, y: np.ndarray, labels: Sequence[str], c: float) -
 def fit_softmax(
     x: np.ndarray, y: np.ndarray, labels: Sequence[str], c: float, balanced: bool = True,
     sample_weight: np.ndarray | None = None,
-) -> Probe:
+) -> Linear:
     """Multinomial logistic regression; ``y`` holds class indices into ``labels``."""
     mu, sd = _scale(x)
     z = (x - mu) / sd
@@ -55,14 +55,14 @@ def fit_softmax(
     return _fold(w, b, mu, sd, tuple(labels), "softmax")
 
 
-def _fold(w: np.ndarray, b: np.ndarray, mu: np.ndarray, sd: np.ndarray, labels: tuple[str, ...], act: str) -> Probe:
+def _fold(w: np.ndarray, b: np.ndarray, mu: np.ndarray, sd: np.ndarray, labels: tuple[str, ...], act: str) -> Linear:
     weight = (w / sd[:, None]).astype(np.float32)
     bias = (b - (mu / sd) @ w).astype(np.float32)
-    return Probe(labels, weight, bias, act)  # type: ignore[arg-type]
+    return Linear(labels, weight, bias, act)  # type: ignore[arg-type]
 
 
 def cross_predict(
-    x: np.ndarray, fit: Callable[[np.ndarray, np.ndarray], Probe], y: np.ndarray, folds: int = 5
+    x: np.ndarray, fit: Callable[[np.ndarray, np.ndarray], Linear], y: np.ndarray, folds: int = 5
 ) -> np.ndarray:
     """Out-of-fold probabilities: each row predicted by a probe that never saw it."""
     out: np.ndarray | None = None

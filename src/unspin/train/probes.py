@@ -6,7 +6,7 @@ Features are the hidden states of the exported encoder computed by the runtime i
 Every probe is a (balanced) logistic regression; thresholds are tuned on out-of-fold predictions of the
 training documents, and held-out documents (SemEval-2025: 20% of the English documents, stratified by
 domain; SemEval-2023: the technique model's held-out articles) are scored once at the end. Writes
-``probes.npz`` and ``probes.json`` into the model folder and the held-out metrics into
+their sections into the model folder's ``heads.json``/``heads.npz`` and the held-out metrics into
 ``probe_metrics.json``.
 """
 
@@ -23,12 +23,12 @@ from unspin.analyzer import Analyzer
 from unspin.data import semeval2023 as sd
 from unspin.data import semeval2025 as s25
 from unspin.document import Document
+from unspin.encoder.encoded import Encoded
 from unspin.evaluate import semeval2025 as ev
-from unspin.heads import ArticleHeads
-from unspin.heads.entities import TAGS
+from unspin.heads.base import Linear, SavedHeads
+from unspin.heads.entities import TAGS, decode_mentions
 from unspin.heads.narratives import NarrativeHead
-from unspin.heads.roles import FRAMED, RoleHead, mention_features, sentence_of
-from unspin.model.probes import Probe, SpanPooler, doc_pool, save_probes
+from unspin.heads.roles import FRAMED, RoleScorer, mention_features
 from unspin.taxonomy.frames import FRAMES, GENRES
 from unspin.taxonomy.roles import FINE_ROLE_ORDER, MAIN_ROLES
 from unspin.train.common import log
@@ -40,6 +40,13 @@ C_DOC = 0.05  # strong regularization: a few hundred articles, 768 features
 C_TOKEN = 0.1
 C_ROLE = 0.05
 O_KEEP = 0.25  # share of outside-entity tokens kept for the tagger (the bias is corrected for it)
+MIN_CONFIDENCE = 0.5  # a mention's mean entity probability below this is dropped
+
+
+def encoded(feats: Features, doc_id: str, text: str) -> Encoded:
+    """A document's cached encoder states as the heads read them at run time."""
+    offsets, hidden = feats[doc_id]
+    return Encoded(Document.from_text(text), offsets, np.zeros((len(offsets), 0), np.float32), hidden)
 
 
 def _narrative_targets(docs: list[s25.Doc], labels: list[str]) -> np.ndarray:
@@ -63,9 +70,9 @@ def _decode_all(head: NarrativeHead, probs: np.ndarray) -> tuple[list[set[str]],
 
 def train_narratives(
     feats: Features, train: list[s25.Doc], held: list[s25.Doc]
-) -> tuple[Probe, dict[str, Any]]:
+) -> tuple[NarrativeHead, dict[str, Any]]:
     labels = sorted({lab for d in train for lab in [*d.narratives, *d.subnarratives]} - {s25.OTHER})
-    x = np.stack([doc_pool(feats[d.id][1]) for d in train])
+    x = np.stack([encoded(feats, d.id, d.text).article_vector() for d in train])
     y = _narrative_targets(train, labels)
     oof = cross_predict(x, lambda a, b: fit_sigmoid(a, b, labels, C_DOC), y)
     gold_c = [set(d.narratives) for d in train]
@@ -75,34 +82,29 @@ def train_narratives(
     grid = np.arange(0.3, 0.96, 0.05)
     for tn in grid:
         for ts in grid:
-            head = NarrativeHead(_with(probe, narrative_threshold=tn, subnarrative_threshold=ts))
+            head = NarrativeHead(probe, narrative_threshold=tn, subnarrative_threshold=ts)
             s = ev.narrative_scores(*_decode_all(head, oof), gold_c, gold_f)
             # Both targets matter: documents with a real narrative and all documents.
             objective = (s["fine_f1"] + s["fine_f1_real"]) / 2
             if best is None or objective > best[0]:
                 best = (objective, float(tn), float(ts), s)
     assert best is not None
-    probe = _with(probe, narrative_threshold=best[1], subnarrative_threshold=best[2], domain_filter=True)
-    head = NarrativeHead(probe)
-    xh = np.stack([doc_pool(feats[d.id][1]) for d in held])
+    head = NarrativeHead(probe, narrative_threshold=best[1], subnarrative_threshold=best[2], domain_filter=True)
+    xh = np.stack([encoded(feats, d.id, d.text).article_vector() for d in held])
     held_scores = ev.narrative_scores(
         *_decode_all(head, head.scores(xh)), [set(d.narratives) for d in held], [set(d.subnarratives) for d in held]
     )
-    return probe, {"cross_validated": best[3], "heldout": held_scores}
-
-
-def _with(p: Probe, **settings: Any) -> Probe:
-    return Probe(p.labels, p.weight, p.bias, p.activation, p.thresholds, {**p.settings, **settings})
+    return head, {"cross_validated": best[3], "heldout": held_scores}
 
 
 def train_genre_frames(
-    feats: Features, train_ids: list[str], held_ids: list[str]
-) -> tuple[Probe, Probe, dict[str, Any]]:
+    feats: Features, texts: dict[str, str], train_ids: list[str], held_ids: list[str]
+) -> tuple[Linear, Linear, dict[str, Any]]:
     genres, frames = sd.load_genres(), sd.load_frames()
     tr = [i for i in train_ids if i in genres and i in feats]
     he = [i for i in held_ids if i in genres and i in feats]
-    x = np.stack([doc_pool(feats[i][1]) for i in tr])
-    xh = np.stack([doc_pool(feats[i][1]) for i in he])
+    x = np.stack([encoded(feats, i, texts[i]).article_vector() for i in tr])
+    xh = np.stack([encoded(feats, i, texts[i]).article_vector() for i in he])
     yg = np.array([GENRES.index(genres[i]) for i in tr])
     genre = fit_softmax(x, yg, GENRES, C_DOC)
     oof_g = cross_predict(x, lambda a, b: fit_softmax(a, b, GENRES, C_DOC), yg)
@@ -112,7 +114,7 @@ def train_genre_frames(
     oof = cross_predict(x, lambda a, b: fit_sigmoid(a, b, FRAMES, C_DOC), yf)
     thresholds = np.array([best_threshold(oof[:, j], yf[:, j] > 0)[0] for j in range(len(FRAMES))], np.float32)
     probe = fit_sigmoid(x, yf, FRAMES, C_DOC)
-    probe = Probe(probe.labels, probe.weight, probe.bias, "sigmoid", thresholds)
+    probe = Linear(probe.labels, probe.weight, probe.bias, "sigmoid", thresholds)
     ph = probe(xh)
     pred_f = [{FRAMES[j] for j in range(len(FRAMES)) if row[j] >= thresholds[j]} for row in ph]
     metrics = {
@@ -171,7 +173,7 @@ def with_gold(silver: list[tuple[int, int, str]], doc: s25.Doc | None) -> list[t
 
 def train_tagger(
     feats: Features, texts: dict[str, str], docs25: dict[str, s25.Doc], silver: dict[str, list[tuple[int, int, str]]]
-) -> Probe:
+) -> Linear:
     rng = np.random.default_rng(13)
     xs, ys = [], []
     for doc_id in texts:
@@ -185,7 +187,7 @@ def train_tagger(
     probe = fit_softmax(x, y, TAGS, C_TOKEN, balanced=False)
     bias = probe.bias.copy()
     bias[0] += np.log(1 / O_KEEP)  # undo the subsampling of O tokens
-    return Probe(probe.labels, probe.weight, bias, "softmax", None, {"min_confidence": 0.5})
+    return Linear(probe.labels, probe.weight, bias, "softmax", None)
 
 
 def _mention_rows(
@@ -197,24 +199,20 @@ def _mention_rows(
     for d in docs:
         if not d.mentions:
             continue
-        offsets, hidden = feats[d.id]
-        sents = [(s.start, s.end) for s in Document.from_text(d.text).sentences] or [(0, len(d.text))]
         spans = [(m.start, m.end, m.main_role, set(m.fine_roles)) for m in d.mentions]
         if silver is not None:
             for s, e, _ in silver.get(d.id, []):
                 if not any(s < m.end and e > m.start for m in d.mentions):
                     spans.append((s, e, NONE, set()))
-        pool = SpanPooler(hidden, offsets)
-        for s, e, main, fine in spans:
-            xs.append(mention_features(pool, (s, e), sents[sentence_of(sents, s)]))
-            mains.append(main)
-            fines.append(fine)
-    return np.stack(xs), mains, fines
+        xs.append(mention_features(encoded(feats, d.id, d.text), [(s, e) for s, e, _, _ in spans]))
+        mains += [main for _, _, main, _ in spans]
+        fines += [fine for _, _, _, fine in spans]
+    return np.concatenate(xs), mains, fines
 
 
 def train_roles(
     feats: Features, train: list[s25.Doc], held: list[s25.Doc], silver: dict[str, list[tuple[int, int, str]]]
-) -> tuple[dict[str, Probe], dict[str, Any]]:
+) -> tuple[dict[str, Linear], dict[str, Any]]:
     x, mains, fines = _mention_rows(feats, train, silver)
     gold_rows = np.array([m != NONE for m in mains])
     # Framed or not: every entity mention of an annotated article.
@@ -222,7 +220,7 @@ def train_roles(
     oof_b = cross_predict(x, lambda a, b: fit_sigmoid(a, b, (FRAMED,), C_ROLE), yb)
     t_framed, f1_framed = best_threshold(oof_b[:, 0], gold_rows)
     framed = fit_sigmoid(x, yb, (FRAMED,), C_ROLE)
-    framed = Probe(framed.labels, framed.weight, framed.bias, "sigmoid", np.array([t_framed], np.float32))
+    framed = Linear(framed.labels, framed.weight, framed.bias, "sigmoid", np.array([t_framed], np.float32))
     # Main role of framed mentions: plain (unbalanced) multinomial, since the official score is accuracy.
     xg = x[gold_rows]
     y = np.array([MAIN_ROLES.index(m) for m in mains if m != NONE])
@@ -249,7 +247,7 @@ def train_roles(
             best = (float(t), emr)
     fine = _thresholds(fine, best[0])
     probes = {"framed": framed, "role": role, "fine_role": fine}
-    head = RoleHead(framed, role, fine)
+    head = RoleScorer(framed, role, fine)
     xh, hm, hf = _mention_rows(feats, held, None)
     calls = head(xh)
     pred_main = [c.main_role for c in calls]
@@ -272,18 +270,18 @@ def _children(main: str) -> set[str]:
     return set(fine_roles_of(main))
 
 
-def _thresholds(p: Probe, t: float) -> Probe:
-    return Probe(p.labels, p.weight, p.bias, p.activation, np.full(len(p.labels), t, np.float32), p.settings)
+def _thresholds(p: Linear, t: float) -> Linear:
+    return Linear(p.labels, p.weight, p.bias, p.activation, np.full(len(p.labels), t, np.float32))
 
 
-def detection_recall(heads: ArticleHeads, feats: Features, docs: list[s25.Doc]) -> dict[str, float]:
+def detection_recall(tagger: Linear, feats: Features, docs: list[s25.Doc]) -> dict[str, float]:
     """Share of annotated mentions that the entity tagger finds: exactly, and overlapping."""
     exact = overlap = n = 0
     for d in docs:
         if not d.mentions:
             continue
         offsets, hidden = feats[d.id]
-        found = heads.detect(Document.from_text(d.text), offsets, hidden)
+        found = decode_mentions(d.text, offsets, tagger(hidden), MIN_CONFIDENCE)
         for m in d.mentions:
             n += 1
             exact += any(f.start == m.start and f.end == m.end for f in found)
@@ -314,17 +312,21 @@ def main(argv: list[str] | None = None) -> int:
 
     narratives, m_narr = train_narratives(feats, train25, held25)
     log("narratives", **{k: round(v, 4) for k, v in m_narr["heldout"].items()})
-    genre, frames, m_gf = train_genre_frames(feats, train23, held23)
+    genre, frames, m_gf = train_genre_frames(feats, texts23, train23, held23)
     log("genre", macro_f1=round(m_gf["genre"]["macro_f1"], 4), frames_micro_f1=round(m_gf["frames"]["micro_f1"], 4))
     tagger_texts = {**{d.id: d.text for d in train25}, **{i: texts23[i] for i in train23}}
     silver = silver_entities(tagger_texts)
     tagger = train_tagger(feats, tagger_texts, {d.id: d for d in train25}, silver)
     role_probes, m_roles = train_roles(feats, train25, held25, silver)
     log("roles", **{k: round(v, 4) for k, v in m_roles["heldout"].items()})
-    probes = {"narratives": narratives, "genre": genre, "frames": frames, "ner": tagger, **role_probes}
-    m_det = detection_recall(ArticleHeads(probes), feats, held25)
+    m_det = detection_recall(tagger, feats, held25)
     log("entities", **{k: round(v, 4) for k, v in m_det.items()})
-    save_probes(args.model, probes, {"version": "0.2.0"})
+    saved = SavedHeads.read(args.model)
+    saved.put("narratives", narratives.settings(), {"probe": narratives.probe})
+    saved.put("genre", {}, {"probe": genre})
+    saved.put("frames", {}, {"probe": frames})
+    saved.put("entities", {"min_confidence": MIN_CONFIDENCE}, {"tagger": tagger, **role_probes})
+    saved.write(args.model)
     metrics = {
         "narratives": m_narr,
         **m_gf,

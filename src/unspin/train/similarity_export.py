@@ -97,7 +97,7 @@ class MeanPooled(torch.nn.Module):
 
 
 def torch_embeddings(model: torch.nn.Module, texts: list[str]) -> np.ndarray:
-    from unspin.model.similarity import encode_batch_inputs, load_similarity_tokenizer
+    from unspin.encoder.similarity import encode_batch_inputs, load_similarity_tokenizer
 
     tok = load_similarity_tokenizer(base_model_dir() / "tokenizer.json")
     rows = []
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     config = {"name": NAME, "version": VERSION, "max_len": MAX_LEN, "pooling": "mean-l2", "dim": 384}
     (args.out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
 
-    from unspin.model.similarity import SentenceEncoder
+    from unspin.encoder.similarity import SentenceEncoder
 
     reference = torch_embeddings(model, FIDELITY_SENTENCES)
     results = {}

@@ -25,10 +25,11 @@ from torch import nn
 from transformers import AutoModel
 
 from unspin.data import semeval2023 as sd
+from unspin.document import Segment
+from unspin.encoder.encoded import segment_index
+from unspin.encoder.windows import Tokens, load_tokenizer, make_windows, merge_windows, tokenize
 from unspin.evaluate.semeval2023 import score
-from unspin.model import decode
-from unspin.model.heads import LinearHead
-from unspin.model.windows import Tokens, load_tokenizer, make_windows, merge_windows, tokenize
+from unspin.heads.base import Linear, sigmoid
 from unspin.taxonomy import TECHNIQUES
 from unspin.train import checkworthy
 from unspin.train.common import base_model_dir, log, seed_everything
@@ -105,9 +106,9 @@ class TechniqueTagger(nn.Module):
         )
         return self.role_head(self.dropout(pooled))
 
-    def export_paragraph_head(self) -> LinearHead:
+    def export_paragraph_head(self) -> Linear:
         w = self.paragraph_head.weight.detach().float().cpu().numpy().T.copy()
-        return LinearHead(w, self.paragraph_head.bias.detach().float().cpu().numpy().copy())
+        return Linear(TECHNIQUES, w, self.paragraph_head.bias.detach().float().cpu().numpy().copy())
 
 
 def mean_max(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -154,9 +155,7 @@ def build_train_set(articles: list[sd.Article], tokenizer_path: str) -> TrainSet
         if not len(tokens):
             continue
         y = token_labels(art, tokens)
-        tok_par = decode.token_paragraph_index(
-            tokens.offsets, [(s, e) for _, s, e in sd.iter_paragraphs(art)]
-        )
+        tok_par = segment_index(tokens.offsets, [Segment(s, e) for _, s, e in sd.iter_paragraphs(art)])
         win = make_windows(tokens, MAX_LEN, TRAIN_STRIDE, pad_to=MAX_LEN)
         for i, (s, ln) in enumerate(zip(win.starts, win.lengths, strict=True)):
             lab = np.full((MAX_LEN, len(TECHNIQUES)), -1.0, dtype=np.float32)
@@ -196,7 +195,7 @@ def predict_article(
             logits, hidden = model(x, m)
         logits_out.append(logits.float().cpu().numpy())
         hidden_out.append(hidden.float().cpu().numpy())
-    probs = decode.sigmoid(merge_windows(win, np.concatenate(logits_out), len(tokens)))
+    probs = sigmoid(merge_windows(win, np.concatenate(logits_out), len(tokens)))
     hidden = merge_windows(win, np.concatenate(hidden_out), len(tokens))
     return tokens.offsets, probs, hidden
 

@@ -24,8 +24,8 @@ from unspin.claims.normalize import (
     unique,
     url_key,
 )
+from unspin.claims.records import KnownClaim, Provenance
 from unspin.errors import BadInput
-from unspin.store.claims import KnownClaim, Provenance
 
 Row = tuple[int, KnownClaim | str]
 FORMAT = "claimreview"

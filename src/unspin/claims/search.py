@@ -1,4 +1,4 @@
-"""Search known claims: BM25 over the FTS5 index, dense cosine (``store/vectors.py``), or both.
+"""Search known claims: BM25 over the FTS5 index, dense cosine (``vectors.py``), or both.
 
 A ranker maps ``(conn, query, limit)`` to ``[(claim_id, score)]``, best first. ``search()`` runs one or
 more rankers and, with several, fuses them by (weighted) reciprocal rank: scores of BM25 and cosine
@@ -8,13 +8,12 @@ similarity are not on one scale, ranks are. ``HYBRID_WEIGHTS`` were chosen on th
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import time
-import unicodedata
 from collections.abc import Callable, Sequence
 
-from unspin.store.claims import KnownClaim, get_many
+from unspin.claims.records import KnownClaim, get_many
+from unspin.store.fts import fts_query
 
 Ranker = Callable[[sqlite3.Connection, str, int], list[tuple[int, float]]]
 
@@ -22,54 +21,10 @@ Ranker = Callable[[sqlite3.Connection, str, int], list[tuple[int, float]]]
 # are curated topics; the summary retells the claim at length; the disproof mostly talks about other
 # things (the facts, the outlet), so a word there says least about what the claim is.
 BM25_WEIGHTS = (5.0, 1.5, 0.5, 2.0)
-MAX_TERMS = 32  # a pasted paragraph is a query too; 32 words rank as well and keep the OR query cheap
 MAX_LIMIT = 1000
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the difference between ranks 1 and 2
 # (BM25, dense) weights of the hybrid ranking: picked on the tuning half of `unspin evaluate claims`.
 HYBRID_WEIGHTS = (1.0, 1.0)
-
-_WORD = re.compile(r"\w+")
-# English function words: near-zero BM25 weight (they are in most claims) but the longest posting lists,
-# so dropping them makes a sentence-long query ~10x faster at the same ranking. A query made only of
-# them keeps them.
-STOPWORDS = frozenset(
-    [
-        "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at",
-        "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could",
-        "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has",
-        "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if",
-        "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor",
-        "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out",
-        "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs",
-        "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
-        "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
-        "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "also",
-        "said", "says",
-    ]
-)
-
-
-def fts_query(text: str) -> str | None:
-    """An FTS5 MATCH expression for free text that can never be an FTS5 syntax error.
-
-    The text is cut into words and each word is quoted, so ``"``, ``*``, ``NEAR(``, ``AND``/``OR``/
-    ``NOT`` and column filters (``title:``) are plain words; the words are OR-ed so a claim matching
-    most of them ranks first without having to match all. None when there is no word to search for.
-    """
-    seen: set[str] = set()
-    words: list[str] = []
-    for word in _WORD.findall(unicodedata.normalize("NFKC", text)):
-        folded = word.casefold()
-        # "_" alone is a \w run but no FTS token: an empty phrase would match nothing anyway.
-        if folded in seen or not any(ch.isalnum() for ch in word):
-            continue
-        seen.add(folded)
-        words.append(word)
-        if sum(w.casefold() not in STOPWORDS for w in words) == MAX_TERMS:
-            break
-    content = [w for w in words if w.casefold() not in STOPWORDS]
-    return " OR ".join(f'"{w}"' for w in (content or words)) or None
-
 
 def rank_bm25(
     conn: sqlite3.Connection, query: str, limit: int, budget_ms: float | None = None

@@ -13,7 +13,9 @@ from pathlib import Path
 import numpy as np
 from tokenizers import Tokenizer
 
-from unspin.model.runtime import asset_dir, compile_properties
+from unspin.encoder.config import asset_dir
+from unspin.encoder.openvino import Graph
+from unspin.options import RunOptions
 
 ASSETS = "similarity"
 DIM = 384
@@ -54,11 +56,10 @@ def encode_batch_inputs(tok: Tokenizer, texts: list[str], max_len: int) -> tuple
 
 
 class SentenceEncoder:
-    """``encode(texts)`` → float32 [n, 384], L2-normalized. ``precision``: auto, bf16 or f32."""
+    """``encode(texts)`` → float32 [n, 384], L2-normalized; compiled with the run options' precision and
+    threads, like the technique encoder (a server or batch worker must not let it take every core)."""
 
-    def __init__(self, model_dir: Path | None = None, precision: str | None = None) -> None:
-        import openvino as ov  # imported here so that `unspin --help` stays fast
-
+    def __init__(self, model_dir: Path | None = None, options: RunOptions | None = None) -> None:
         model_dir = model_dir or default_similarity_dir()
         if not similarity_model_available(model_dir):
             raise FileNotFoundError(f"no similarity model under {model_dir}")
@@ -66,11 +67,8 @@ class SentenceEncoder:
         self.name = f"{config['name']}@{config['version']}"
         self.max_len = int(config["max_len"])
         self.tokenizer = load_similarity_tokenizer(model_dir / "tokenizer.json")
-        core = ov.Core()
-        props = compile_properties(core, precision)
-        self.compiled = core.compile_model(core.read_model(str(model_dir / "model.xml")), "CPU", props)
-        self.request = self.compiled.create_infer_request()
-        self.precision = str(props["INFERENCE_PRECISION_HINT"])
+        self.graph = Graph(model_dir / "model.xml", options or RunOptions())
+        self.precision = self.graph.precision
 
     def encode(self, texts: list[str], batch: int = 64) -> np.ndarray:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
@@ -81,19 +79,6 @@ class SentenceEncoder:
         for start in range(0, len(order), batch):
             chunk = order[start : start + batch]
             ids, mask = encode_batch_inputs(self.tokenizer, [texts[i] for i in chunk], self.max_len)
-            result = self.request.infer({"input_ids": ids, "attention_mask": mask})
-            vectors = np.asarray(result[self.compiled.output(0)], dtype=np.float32)
-            out[chunk] = vectors
+            out[chunk] = self.graph.run({"input_ids": ids, "attention_mask": mask})[0]
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out
-
-
-_ENCODER: SentenceEncoder | None = None
-
-
-def shared_encoder() -> SentenceEncoder:
-    """One encoder per process, created on first use."""
-    global _ENCODER
-    if _ENCODER is None:
-        _ENCODER = SentenceEncoder()
-    return _ENCODER

@@ -99,7 +99,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def _each(files: list[Path], analyzer: object, fmt: str) -> Iterator[tuple[Path, str]]:
-    from unspin.heads.official import Pass
+    from unspin.export.official import Pass
 
     labeller: dict[str, Callable[[Pass], str]] = {
         "semeval2023-st1": lambda p: p.genre(),
@@ -114,7 +114,7 @@ def _each(files: list[Path], analyzer: object, fmt: str) -> Iterator[tuple[Path,
 
 
 def semeval2025_st1(folder: Path, mentions: Path, analyzer: object) -> tuple[list[str], list[Path]]:
-    from unspin.heads.official import Pass
+    from unspin.export.official import Pass
 
     by_doc: dict[str, list[tuple[int, list[str]]]] = {}
     for number, fields in read_mentions(mentions):

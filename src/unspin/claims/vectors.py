@@ -1,7 +1,7 @@
 """Dense vectors of known claims: stored as float16 bytes in ``claim_vectors``, searched by brute force.
 
 ``embed_missing`` embeds (title + summary) of every claim without a vector for the current model.
-``rank_dense`` is a ``search.Ranker``: it loads all vectors of one model into one float32 matrix once per
+``make_dense_ranker(encoder)`` is a ``search.Ranker``: it loads all vectors of one model into one float32 matrix once per
 process (reloaded when the number of vectors or their highest claim id changes), and ranks by cosine
 (the vectors are L2-normalized: a matrix-vector product) with an ``argpartition`` top-k. 11k claims x 384
 is 17 MB of float32 and a query takes about a millisecond; see docs/DESIGN.md for what 1M claims needs.
@@ -131,7 +131,7 @@ def vectors_of(conn: sqlite3.Connection, model: str, ids: list[int]) -> dict[int
 
 def _ann(conn: sqlite3.Connection, model: str, db_file: str, n: int, max_id: int) -> Ranked:
     """The HNSW index of a large database: the saved one, extended with new claims, or a new build."""
-    from unspin.store.ann import AnnIndex, index_path
+    from unspin.claims.ann import AnnIndex, index_path
 
     path = index_path(db_file, model)
     saved = AnnIndex.load(path) if path is not None else None
@@ -155,7 +155,7 @@ def _ann(conn: sqlite3.Connection, model: str, db_file: str, n: int, max_id: int
 def load_index(conn: sqlite3.Connection, model: str) -> Ranked:
     """The vectors of ``model``, ready to rank: a matrix scanned exactly up to ``ann.ANN_MIN`` claims, an
     HNSW graph above; cached per process and database file."""
-    from unspin.store.ann import ANN_MIN
+    from unspin.claims.ann import ANN_MIN
 
     # Counting the vectors to validate the cache costs a scan (a quarter second at a million claims), so
     # it is skipped while the database is unchanged since this connection last looked: data_version moves
@@ -195,10 +195,3 @@ def make_dense_ranker(
         return load_index(conn, encoder.name).top(encoder.encode([query])[0], limit)
 
     return rank_dense
-
-
-def rank_dense(conn: sqlite3.Connection, query: str, limit: int) -> list[tuple[int, float]]:
-    """The dense ranker with the bundled similarity model (loaded on first use)."""
-    from unspin.model.similarity import shared_encoder
-
-    return make_dense_ranker(shared_encoder())(conn, query, limit)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from tokenizers import Tokenizer
 
+# BERT WordPiece's special ids (MiniLM); a model folder's config says its own (XLM-R: 0, 2, 1).
 CLS_ID = 101
 SEP_ID = 102
 PAD_ID = 0
@@ -60,29 +61,46 @@ def window_starts(n_tokens: int, content_len: int, stride: int) -> list[int]:
     return starts
 
 
-def make_windows(tokens: Tokens, max_len: int = 256, stride: int = 192, pad_to: int | None = None) -> Windows:
+def make_windows(
+    tokens: Tokens,
+    max_len: int = 256,
+    stride: int = 192,
+    pad_to: int | None = None,
+    *,
+    cls_id: int = CLS_ID,
+    sep_id: int = SEP_ID,
+    pad_id: int = PAD_ID,
+) -> Windows:
     """Cut tokens into windows of at most ``max_len`` (CLS + content + SEP), padded to the longest window."""
     content_len = max_len - 2
     n = len(tokens)
     starts = window_starts(n, content_len, stride)
     lengths = [min(content_len, n - s) for s in starts]
     width = (pad_to or (max(lengths) + 2)) if n else 2
-    ids = np.full((len(starts), width), PAD_ID, dtype=np.int64)
+    ids = np.full((len(starts), width), pad_id, dtype=np.int64)
     mask = np.zeros((len(starts), width), dtype=np.int64)
     for i, (s, ln) in enumerate(zip(starts, lengths, strict=True)):
-        ids[i, 0] = CLS_ID
+        ids[i, 0] = cls_id
         ids[i, 1 : ln + 1] = tokens.ids[s : s + ln]
-        ids[i, ln + 1] = SEP_ID
+        ids[i, ln + 1] = sep_id
         mask[i, : ln + 2] = 1
     return Windows(ids, mask, np.asarray(starts, dtype=np.int64), np.asarray(lengths, dtype=np.int64))
 
 
+def add_window(
+    total: np.ndarray, window: np.ndarray, start: int, length: int, count: np.ndarray | None = None
+) -> None:
+    """Add one window's per-token outputs [L, k] (CLS at 0, content at 1..length) onto the text's tokens,
+    and count the window on them."""
+    total[start : start + length] += window[1 : length + 1]
+    if count is not None:
+        count[start : start + length] += 1.0
+
+
 def merge_windows(windows: Windows, logits: np.ndarray, n_tokens: int) -> np.ndarray:
     """Average per-token outputs [w, L, k] of overlapping windows back onto the token sequence -> [n, k]."""
-    k = logits.shape[-1]
-    total = np.zeros((n_tokens, k), dtype=np.float32)
+    total = np.zeros((n_tokens, logits.shape[-1]), dtype=np.float32)
     count = np.zeros((n_tokens, 1), dtype=np.float32)
     for i, (s, ln) in enumerate(zip(windows.starts, windows.lengths, strict=True)):
-        total[s : s + ln] += logits[i, 1 : ln + 1]
-        count[s : s + ln] += 1.0
+        add_window(total, logits[i], int(s), int(ln), count)
     return total / np.maximum(count, 1.0)

@@ -1,0 +1,1 @@
+"""Predictions in the shared tasks' official formats: ``formats`` writes them, ``official`` computes them."""

@@ -1,1 +1,0 @@
-"""The model layer: tokenizer windows, the encoder+heads runtime, and decoding of head outputs."""
