@@ -77,7 +77,7 @@ def test_article_heads_train_on_the_shipped_encoder(tmp_path: Path) -> None:
     assert 0.0 <= m["roles"]["heldout"]["main_role_accuracy"] <= 1.0
     analyzer = Analyzer(model_dir=model)
     assert {"narratives", "genre", "frames", "entities"} <= set(analyzer.heads)
-    result = analyzer.analyze("Vladimir Putin met Joe Biden in Geneva.\n\nNATO said Russia was the aggressor.")
+    result = analyzer.analyze("Vladimir Putin met Joe Biden in Geneva.\n\nNATO said Russia was the aggressor. " * 4)
     assert result.genre is not None
     for e in result.entities:
         assert all(result.text[x.start : x.end] == x.text for x in e.mentions)

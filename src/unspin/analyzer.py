@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from unspin import caveats
 from unspin.analysis import Analysis, ModelInfo, SourceInfo, TextSpan
 from unspin.claims.known import KnownClaims
 from unspin.document import Document
@@ -24,6 +25,7 @@ from unspin.errors import BadInput
 from unspin.heads.base import Head
 from unspin.heads.registry import load_heads
 from unspin.heads.techniques import TechniqueHead
+from unspin.language import detect
 from unspin.options import RunOptions
 from unspin.version import __version__
 
@@ -93,18 +95,24 @@ class Analyzer:
         timings = {"encode_ms": round(encode_ms, 2)}
         t0 = time.perf_counter()
         doc = enc.doc
+        language = detect(doc.text)
+        words = len(doc.text.split())
+        warnings = caveats.language_warnings(language, self.config.languages) + caveats.short_text_warning(words)
         fields: dict[str, Any] = {}
         # One BLAS thread: the heads' small matrix products gain nothing from more, and OpenBLAS threads
         # left spinning afterwards steal the cores from the next encoder pass (measured: the encoder ran
         # 2x slower after the heads with the default thread pool).
         with self._blas_limit():
             for head in self.heads.values():
+                if getattr(head, "needs_article", False) and words < caveats.SHORT_TEXT_WORDS:
+                    continue  # no genre, frame or narrative in a few words: the warning says so
                 fields.update(_written(head, head(enc)))
         t1 = time.perf_counter()
         timings["heads_ms"] = round((t1 - t0) * 1000, 2)
         claims, info = fields.get("claims", []), None
         if self.known_claims is not None:
             claims, info = self.known_claims.attach(claims)
+        warnings += caveats.claims_warnings(info, len(claims))
         timings["claims_ms"] = round((time.perf_counter() - t1) * 1000, 2)
         timings["total_ms"] = round(encode_ms + (time.perf_counter() - t0) * 1000, 2)
         return Analysis(
@@ -113,6 +121,8 @@ class Analyzer:
             source=source,
             title=doc.title,
             text=doc.text,
+            language=language.code,
+            warnings=warnings,
             sentences=[TextSpan(start=s.start, end=s.end, text=doc.span_text(s)) for s in doc.sentences],
             **{**fields, "claims": claims},
             known_claims=info,
