@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from unspin import __version__
-from unspin.errors import BadInput, NetworkError, Refused, UnspinError
+from unspin.errors import BadInput, NetworkError, Refused, TooLarge, UnspinError
 from unspin.serve import assets
 from unspin.serve.config import Settings
 from unspin.serve.engine import AnalysisPool, Connections, Outcome, Overloaded
@@ -52,12 +52,18 @@ def problem(status: int, message: str, headers: Mapping[str, str] | None = None)
     return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
 
 
-def _status_for(err: UnspinError) -> int:
-    if isinstance(err, Refused):
-        return 413 if "limit" in str(err) or "larger than" in str(err) else 403
-    if isinstance(err, NetworkError):
-        return 502
-    return 400 if isinstance(err, BadInput) else 500
+# Most specific first: a TooLarge is also a Refused.
+STATUS_BY_ERROR: tuple[tuple[type[UnspinError], int], ...] = (
+    (TooLarge, 413),
+    (Refused, 403),  # ForbiddenTarget, UnsupportedScheme, and any other policy refusal
+    (NetworkError, 502),
+    (BadInput, 400),
+)
+
+
+def status_for(err: UnspinError) -> int:
+    """The HTTP status of an error, by its type."""
+    return next((status for kind, status in STATUS_BY_ERROR if isinstance(err, kind)), 500)
 
 
 def record_json(outcome: Outcome, feedback: list[store.Feedback] | None = None) -> Response:
@@ -135,9 +141,8 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> Guard:
 
     @app.exception_handler(UnspinError)
     async def unspin_error(request: Request, err: UnspinError) -> JSONResponse:
-        # The core's messages end with CLI advice ("; pass --max-bytes ..."), which an API user cannot take.
-        message = str(err).split("; pass --")[0].rstrip(".") + "."
-        return problem(_status_for(err), message)
+        # err.message leaves out the command-line hint ("pass --max-bytes ..."): an API user cannot take it.
+        return problem(status_for(err), err.message)
 
     @app.exception_handler(Overloaded)
     async def overloaded(request: Request, err: Overloaded) -> JSONResponse:
