@@ -19,6 +19,7 @@ from unspin.errors import BadInput, TooLarge, UnsupportedScheme
 from unspin.ingest.decode import decode_bytes
 from unspin.ingest.html import decode_html, extract_html, looks_like_html
 from unspin.ingest.limits import URL_MAX_BYTES
+from unspin.ingest.titles import first_line_title
 
 if TYPE_CHECKING:
     from unspin.ingest.url import FetchResult, check_url, fetch_url
@@ -143,10 +144,11 @@ def _text_and_title(
 
 
 def source_from_text(text: str, *, title: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
-    """A ``Source`` for text given directly (the Python API): checked, never modified."""
+    """A ``Source`` for text given directly (the Python API): checked, never modified. Without a
+    ``title``, a headline-like first line is taken as one (it stays in the text)."""
     _check_text(text, "the text", max_bytes)
     info = SourceInfo(kind="text", bytes=len(text.encode("utf-8")))
-    return Source(text=text, title=title, info=info)
+    return Source(text=text, title=title if title is not None else first_line_title(text), info=info)
 
 
 def _is_http_url(source: str) -> bool:
@@ -186,6 +188,8 @@ def _load_url(
         result.body, what=source, html=is_html, declared=result.charset, url=result.url
     )
     _check_text(text, f"the page at {source}", max_bytes)
+    if page_title is None:
+        page_title = first_line_title(text)  # a page without <title>: its first line, if a headline
     info = SourceInfo(
         kind="url",
         name=source,
@@ -253,6 +257,8 @@ def load_source(
 
     text, page_title, encoding, extracted = _text_and_title(raw, what=what, html=html)
     _check_text(text, what, max_bytes)
+    if page_title is None:
+        page_title = first_line_title(text)
     kind: Literal["stdin", "file", "html"] = "stdin" if name is None else "html" if extracted else "file"
     info = SourceInfo(kind=kind, name=name, encoding=encoding, bytes=len(raw), extracted=extracted)
     return Source(text=text, title=title if title is not None else page_title, info=info)
