@@ -20,7 +20,7 @@ from unspin.errors import (
 )
 from unspin.ingest import load_source, source_from_text
 from unspin.ingest.addresses import _vet
-from unspin.serve.app import status_for
+from unspin.serve.problems import status_for
 
 
 def test_message_and_hint_are_kept_apart() -> None:
