@@ -22,7 +22,7 @@ from unspin.render.facts import (
     match_key,
     repeats,
 )
-from unspin.render.panels import esc, num, panel, paragraph_at, paragraph_ref, review_hook, reviewed
+from unspin.render.panels import esc, num, panel, paragraph_at, paragraph_ref, prose, review_hook, reviewed
 from unspin.render.text import trim
 
 DISPROOF_CHARS = 160  # the trimmed disproof shown before "more"
@@ -87,7 +87,7 @@ def claims_html(analysis: Analysis, reviews: Reviews | None = None) -> str:
     note = known_claims_note(analysis)
     if known_claims_searched(analysis) == 0:
         head = (
-            f'<p class="warn-inline"><strong>{esc(NO_CLAIMS_LOADED)}</strong>: no sentence was checked.</p>'
+            f'<p class="warn-inline"><strong>{prose(NO_CLAIMS_LOADED)}</strong>: no sentence was checked.</p>'
         )
     else:
         head = f'<p class="hint">Sentences {esc(note)}.</p>'

@@ -156,7 +156,7 @@ def span_key(technique: str, start: int, end: int) -> str:
 
 def match_key(claim: Claim, match: ClaimMatch) -> str:
     """How feedback names one known-claim match of a sentence (the sentence itself is ``start:end``)."""
-    return f"{claim.start}:{claim.end}=>{match.id}"
+    return f"{claim.start}:{claim.end}/known:{match.id}"
 
 
 @dataclass(frozen=True)

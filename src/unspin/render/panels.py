@@ -34,6 +34,12 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def prose(text: str) -> str:
+    """Our own wording for HTML: escaped, with `backticks` as <code> (never used on analysis text)."""
+    parts = esc(text).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+
+
 def pct(x: float) -> str:
     return f"{x:.0%}"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from unspin.analysis import Analysis, TechniqueSpan
 from unspin.render.facts import (
+    NO_CLAIMS_LOADED,
     debunk_summary,
     display_title,
     in_context,
@@ -18,7 +19,7 @@ from unspin.render.facts import (
     telling_spans,
 )
 from unspin.render.palette import technique_numbers
-from unspin.render.panels import esc, num, paragraph_at, paragraph_ref, strength
+from unspin.render.panels import esc, num, paragraph_at, paragraph_ref, prose, strength
 from unspin.render.text import trim
 from unspin.taxonomy import pretty
 
@@ -56,8 +57,8 @@ def warnings_html(analysis: Analysis) -> str:
         w.code == "no_known_claims" for w in analysis.warnings
     ):
         items.append(
-            '<li data-code="no_known_claims">Claims were not checked against known debunks: 0 known claims '
-            "loaded — run <code>unspin claims import --bundled</code>.</li>"
+            '<li data-code="no_known_claims">Claims were not checked against known debunks: '
+            f"{prose(NO_CLAIMS_LOADED)}.</li>"
         )
     if not items:
         return ""
@@ -110,9 +111,9 @@ def _narratives(analysis: Analysis) -> str:
 
 
 def _debunks(analysis: Analysis) -> str:
-    line = esc(debunk_summary(analysis))
+    line = prose(debunk_summary(analysis))
     if known_claims_searched(analysis) == 0:
-        return f'<dd class="v-warn">{line.replace(esc("`unspin claims import --bundled`"), _code())}</dd>'
+        return f'<dd class="v-warn">{line}</dd>'
     items = []
     for c in analysis.claims:
         for m in repeats(c)[:1]:
@@ -123,10 +124,6 @@ def _debunks(analysis: Analysis) -> str:
             )
     listed = f'<ul class="v-list">{"".join(items[:3])}</ul>' if items else ""
     return f'<dd><a class="jump" href="#claims">{line}</a>{listed}</dd>'
-
-
-def _code() -> str:
-    return "<code>unspin claims import --bundled</code>"
 
 
 def verdict_html(analysis: Analysis) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
 
 from unspin.analysis import Analysis
 from unspin.render.facts import Reviews, display_title, repeats
@@ -35,7 +36,7 @@ def reviews_of(feedback: Sequence[store.Feedback]) -> Reviews:
 def summarize(conn: Any, row: store.StoredAnalysis) -> AnalysisSummary:
     """A history row: title (or first words), counts, genre, and how many verdicts analysts gave."""
     full = store.get(conn, row.id)  # store.page leaves the JSON out; counts need it
-    analysis = Analysis.model_validate_json(full.json) if full is not None else None
+    analysis = _parse(full.json) if full is not None else None
     reviewed = len(store.feedback_for(conn, row.seq))
     if analysis is None:
         return AnalysisSummary(
@@ -58,6 +59,14 @@ def summarize(conn: Any, row: store.StoredAnalysis) -> AnalysisSummary:
     )
 
 
+def _parse(stored: str) -> Analysis | None:
+    """The stored analysis, or None when it does not validate (written by another version, or by hand)."""
+    try:
+        return Analysis.model_validate_json(stored)
+    except ValidationError:
+        return None
+
+
 def view_routes(conn: Callable[[], Any]) -> APIRouter:
     router = APIRouter(tags=["analyses"])
 
@@ -68,16 +77,22 @@ def view_routes(conn: Callable[[], Any]) -> APIRouter:
         summary="The analysis as an HTML fragment: the static report's view, with the analysts' reviews",
     )
     async def view(analysis_id: str) -> Response:
-        def render() -> str | None:
+        def render() -> str | int:
             row = store.get(conn(), analysis_id)
             if row is None:
-                return None
-            analysis = Analysis.model_validate_json(row.json)
+                return 404
+            analysis = _parse(row.json)
+            if analysis is None:
+                return 500
             return view_html(analysis, reviews_of(store.feedback_for(conn(), row.seq)))
 
         fragment = await asyncio.to_thread(render)
-        if fragment is None:
+        if fragment == 404:
             return problem(404, "No analysis with that id.")
+        if not isinstance(fragment, str):
+            return problem(
+                500, "The stored analysis does not match this version's schema: it cannot be shown."
+            )
         return HTMLResponse(fragment)  # every /api/ answer is no-store (security.Guard)
 
     return router

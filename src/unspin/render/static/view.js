@@ -153,9 +153,13 @@
       var m = markOf(e.target);
       if (m && !pointer && !quiet && current !== m) { show(m, false); }
     });
-    root.addEventListener("focusout", function (e) {
-      var to = e.relatedTarget;
-      if (current && !pointer && !(to && (tip.contains(to) || markOf(to)))) { hide(); }
+    // Keyboard focus leaving the highlights and the box closes it. Decided a moment later, on where focus
+    // landed: a re-rendered article (refresh) moves focus between nodes that no longer exist.
+    root.addEventListener("focusout", function () {
+      setTimeout(function () {
+        var now = document.activeElement;
+        if (current && !pointer && !(now && (tip.contains(now) || markOf(now)))) { hide(); }
+      }, 0);
     });
     root.addEventListener("click", function (e) {
       pointer = false;
