@@ -167,3 +167,37 @@ def test_warnings_uncertainty_and_contradictions_in_the_browser(browser: Any, tm
         assert page.errors == []
     for page in open_page(browser, path, PHONE, is_mobile=True):
         page.screenshot(path=str(SHOTS / "report-warnings-phone.png"))
+
+
+def test_the_corpus_report_opens_with_the_outlets_side_by_side_and_drills_down(
+    browser: Any, demo_analysis: Analysis, tmp_path: Path
+) -> None:
+    import json
+
+    from unspin.batch.store import ANALYSES, HTML_DIR, html_name
+    from unspin.batch.tables import build_tables
+    from unspin.cli import main
+
+    full = demo_analysis.model_dump(mode="json")
+    recs = [
+        {"id": f"corpus/{o}/{n}.html", "outlet": o, "date": f"2024-0{1 + n % 3}-1{n % 9}", "origin": "x",
+         "analysis": {**full, "title": f"{o} story {n}"}}
+        for n in range(12) for o in ("rt", "tass")
+    ]  # fmt: skip
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / ANALYSES).write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    build_tables(out)
+    (out / HTML_DIR).mkdir()
+    (out / HTML_DIR / html_name(recs[0]["id"])).write_text(render_html(demo_analysis), encoding="utf-8")
+    assert main(["report", str(out), "-q"]) == 0
+    for page in open_page(browser, out / "report.html", DESKTOP):
+        assert page.locator("h2").first.inner_text().startswith("At a glance")
+        assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+        page.screenshot(path=str(SHOTS / "corpus-report-desktop.png"))
+        assert page.errors == []
+        page.click("text=rt story 0")  # drill down: the article's own report
+        page.wait_for_selector("section.verdict")
+        assert page.url.endswith(f"{HTML_DIR}/{html_name(recs[0]['id'])}")
+    for page in open_page(browser, out / "report.html", PHONE, is_mobile=True):
+        page.screenshot(path=str(SHOTS / "corpus-report-phone.png"))
