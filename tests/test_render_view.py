@@ -185,16 +185,16 @@ def test_with_known_claims_the_count_is_said_and_repetitions_come_first() -> Non
     analysis = with_claims(11007)
     document = render_html(analysis)
     verdict = verdict_of(document)
-    assert "1 sentence repeats a known false claim (11,007 known claims searched)" in verdict
+    assert "1 sentence matches known false claims (11,007 known claims searched)" in verdict
     panel = between(document, 'id="claims"', '<details id="about"')
     assert "Sentences matched against 11,007 known claims (similarity ≥ 0.60)." in panel
-    assert "Repeats a known false claim" in panel
+    assert "Matches a known false claim" in panel
     shown, folded = panel.split('<details class="more">', 1)
     assert "NATO is preparing an attack" in shown and "The weather in Moscow" not in shown
     assert "2 check-worthy sentences without a known match, most check-worthy first" in folded
     assert folded.index("Russia never attacked") < folded.index("The weather in Moscow")
     out = recorded(analysis, width=120)
-    assert "matched against 11,007 known claims" in out and "↳ repeats (0.80)" in out
+    assert "matched against 11,007 known claims" in out and "↳ matches (0.80)" in out
     assert "The weather in Moscow" not in out.split("Claims", 1)[1].split("Strongest", 1)[0]
     none = with_findings(analysis, claims=[c.model_copy(update={"matches": []}) for c in analysis.claims])
     assert "No sentence matches any of the 11,007 known claims" in verdict_of(render_html(none))
@@ -203,14 +203,14 @@ def test_with_known_claims_the_count_is_said_and_repetitions_come_first() -> Non
 def test_a_contradicting_match_is_never_shown_as_a_repetition() -> None:
     analysis = with_claims(11007, relation="opposite")
     document = render_html(analysis)
-    assert "Repeats a known false claim" not in document
+    assert "Matches a known false claim" not in document
     assert (
         "Agrees with the fact-check:</span> this sentence says the contrary of a known false claim"
         in document
     )
     assert "No sentence matches any of the 11,007 known claims" in verdict_of(document)  # not a debunk
     out = recorded(analysis, width=120)
-    assert "agrees with the fact-check: says the contrary of" in out and "↳ repeats" not in out
+    assert "agrees with the fact-check: says the contrary of" in out and "↳ matches" not in out
 
 
 # ---------------------------------------------------------------- analysts' reviews (the web app's view)

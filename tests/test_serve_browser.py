@@ -219,7 +219,7 @@ def test_claims_panel_lists_matches_and_links_only_http(server: str, page: Any, 
     assert page.locator("#claims a[href^='javascript']").count() == 0
     claims = page.inner_text("#claims")
     assert "<b>bold</b>" in claims and page.locator("#claims b").count() == 0
-    assert "Repeats a known false claim" in claims and "Agrees with the fact-check" in claims
+    assert "Matches a known false claim" in claims and "Agrees with the fact-check" in claims
     # Each verdict says what it is about: the sentence, or the match.
     questions = page.eval_on_selector_all("#claims .fb-q", "qs => qs.map(q => q.textContent)")
     assert questions == [

@@ -60,7 +60,7 @@ def _match_html(c: Claim, m: ClaimMatch, reviews: Reviews | None) -> str:
         )
         question = "Does this sentence contradict that false claim?"
     else:
-        lead = '<span class="rel rel-same">Repeats a known false claim</span>'
+        lead = '<span class="rel rel-same">Matches a known false claim</span>'
         question = "Is this the same claim as the known one?"
     return (
         f'<li class="finding{reviewed(reviews, "claim", key)}">{lead}{num(m.score, "meaning similarity")} '

@@ -143,7 +143,7 @@ def debunk_summary(analysis: Analysis) -> str:
     searched = f"{known_claims_searched(analysis):,} known claims"
     if n == 0:
         return f"No sentence matches any of the {searched}"
-    return f"{n} sentence{'s' if n > 1 else ''} repeat{'' if n > 1 else 's'} a known false claim ({searched} searched)"
+    return f"{n} sentence{'s' if n > 1 else ''} match{'' if n > 1 else 'es'} known false claims ({searched} searched)"
 
 
 # ---------------------------------------------------------------- analysts' reviews (web app)

@@ -149,7 +149,7 @@ def _match_text(m: ClaimMatch) -> Text:
     if m.relation == "opposite":
         line = Text("  ↳ agrees with the fact-check: says the contrary of ", style="green")
     else:
-        line = Text("  ↳ repeats ", style="dim")
+        line = Text("  ↳ matches ", style="dim")
     line.append(f"({m.score:.2f}) ", style="dim")
     line.append("“" + trim(clean(m.title), CLAIM_CHARS) + "”")
     meta = " · ".join(x for x in (clean(m.reviewer), m.date or "", clean(m.verdict)) if x)
@@ -171,7 +171,7 @@ def claims(analysis: Analysis) -> RenderableType:
     table.add_column(justify="right", no_wrap=True)
     table.add_column(ratio=1)
     ordered = claim_order(analysis.claims)
-    shown = [c for c in ordered if c.matches] or ordered[:MAX_CLAIMS]
+    shown = ([c for c in ordered if c.matches] or ordered)[:MAX_CLAIMS]
     for c in shown:
         cell = Text("“" + trim(clean(c.text), CLAIM_CHARS) + "”")
         for m in [*repeats(c), *contradicts(c)]:
