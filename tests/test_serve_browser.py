@@ -81,6 +81,15 @@ def test_paste_analyze_filter_details_feedback_history(server: str, page: Any, d
         box = page.locator(selector).first.bounding_box()
         assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 900, selector
     assert not page.locator("#compose").is_visible()  # the form steps aside for the result
+    page.reload()  # the shared link, opened afresh: the first Tab stop skips to the article, one more is a highlight
+    page.wait_for_selector("#article mark.pc")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the article"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('#article mark.pc')")
+    page.keyboard.press("Escape")
+    page.evaluate("window.scrollTo(0, 0)")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "app-analysis-desktop.png"))
     techniques = sorted({s["technique"] for s in spans})

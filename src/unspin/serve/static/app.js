@@ -149,6 +149,7 @@
     host.hidden = false;
     $("compose").hidden = true;
     $("new-btn").hidden = false;
+    skipTo("#article", "Skip to the article");
     view = window.UnspinView.mount(node, hooks);
     fillFindings(node);
     var h1 = node.querySelector("h1");
@@ -173,11 +174,20 @@
     });
   }
 
+  // The page's first Tab stop goes where the reader wants: the text box, or the article once one is shown.
+  function skipTo(target, text) { var k = $("skip"); k.href = target; k.textContent = text; }
+  $("skip").addEventListener("click", function (e) {
+    var target = document.querySelector($("skip").getAttribute("href"));
+    if (target) { e.preventDefault(); target.focus(); }
+  });
+
   function route() {
     var m = /^\/a\/([A-Za-z0-9_-]+)$/.exec(location.pathname);
+    if (m && cur && cur.id === m[1]) { return; }  // only the #fragment changed
     if (m) { open(m[1], false); return; }
     $("result").hidden = true; $("result").textContent = ""; cur = null; view = null;
     $("compose").hidden = false; $("new-btn").hidden = true; $("share-tools").hidden = true;
+    skipTo("#input", "Skip to the text box");
     document.title = "unspin";
   }
 
