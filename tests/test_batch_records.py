@@ -153,3 +153,40 @@ def test_a_binary_csv_is_one_reject_and_the_run_goes_on(tmp_path: Path) -> None:
     bad.write_bytes(bytes(range(256)) * 64)
     items = list(read_input(str(bad), InputSpec([str(bad)])))
     assert len(items) == 1 and isinstance(items[0], Reject) and items[0].origin == str(bad)
+
+
+def test_folder_files_get_dates_from_a_sidecar_the_page_or_the_path(tmp_path: Path) -> None:
+    from unspin.batch.records import iso_day
+
+    rt = tmp_path / "rt"
+    (rt / "2024" / "03" / "01").mkdir(parents=True)
+    (rt / "2024" / "03" / "01" / "story.txt").write_text("By path.")
+    (rt / "meta.html").write_text(
+        '<html><head><meta property="article:published_time" content="2024-02-10T08:00:00+03:00">'
+        "</head><body><p>By meta.</p></body></html>"
+    )
+    (rt / "ld.html").write_text(
+        '<html><script type="application/ld+json">{"datePublished": "2023-12-24"}</script>x'
+    )
+    (rt / "time.htm").write_text('<p><time datetime="2022-05-06">6 May</time> By time.</p>')
+    (rt / "side.txt").write_text("By sidecar.")
+    (rt / "side.json").write_text(json.dumps({"published": "2021-01-02", "date": "2020-07-08"}))
+    (rt / "wins.html").write_text('<meta name="date" content="1999-01-01"><p>Sidecar wins.</p>')
+    (rt / "wins.html.json").write_text(json.dumps({"date": "2019-09-09"}))
+    (rt / "none.txt").write_text("No date at all; 12345678 is not one.")
+    (rt / "bad.html").write_text('<meta name="date" content="not a date"><p>x</p>')
+    got = {Path(t.id).name: t.date for t in items(tmp_path, str(tmp_path)) if isinstance(t, Task)}
+    assert got == {
+        "story.txt": "2024-03-01",
+        "meta.html": "2024-02-10",
+        "ld.html": "2023-12-24",
+        "time.htm": "2022-05-06",
+        "side.txt": "2020-07-08",
+        "wins.html": "2019-09-09",
+        "none.txt": None,
+        "bad.html": None,
+    }
+    spec = InputSpec([str(tmp_path)], fields=Fields(date="published"))  # --date-field names the sidecar's
+    renamed = {Path(t.id).name: t.date for t in read_all(spec) if isinstance(t, Task)}
+    assert renamed["side.txt"] == "2021-01-02"
+    assert iso_day("2024-03-01T12:00:00Z") == "2024-03-01" and iso_day("March 1") is None

@@ -95,7 +95,7 @@ def test_missing_file_that_looks_like_a_domain_hints_at_urls() -> None:
 
 
 def test_directory_is_bad_input(tmp_path: Path) -> None:
-    with pytest.raises(BadInput, match="directory"):
+    with pytest.raises(BadInput, match="folder"):
         load_source(str(tmp_path))
 
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
-import shutil
-import subprocess
 from collections import Counter
 
 import pytest
@@ -39,7 +36,7 @@ from unspin.analysis import (
 )
 from unspin.render import render_html
 from unspin.render.panels import MAX_ENTITY_ROWS
-from unspin.render.text import MAX_ENTITIES
+from unspin.render.text_findings import MAX_ENTITIES
 
 ACME = '"Acme" & [bold]Co[/bold]'  # an entity whose name is rich markup, with quotes and an ampersand
 TEXT = (
@@ -86,6 +83,7 @@ def findings_analysis() -> Analysis:
         name="The West is [bold]weak[/bold]",
         definition='Portrays <i>the West</i> as "weak" & unable to act.',
         confidence=0.6,
+        strength="weak",
         evidence=[evidence(base, 1, 0.7)],
     )
     narrative = NarrativeFinding(
@@ -94,6 +92,7 @@ def findings_analysis() -> Analysis:
         domain="URW",
         definition="Portrays the West as weak, divided or self-serving, and diplomacy as pointless.",
         confidence=0.8,
+        strength="strong",
         evidence=[evidence(base, 1, 0.9), evidence(base, 0, 0.4)],
         subnarratives=[sub],
     )
@@ -163,17 +162,17 @@ def test_text_genre_frames_and_narratives(findings: Analysis) -> None:
     section = out.split("Narratives", 1)[1].split("Entities", 1)[0]
     lines = section.splitlines()
     head = next(line for line in lines if "Discrediting the West, Diplomacy" in line)
-    assert head.split()[0] == "80%" and "Ukraine-Russia war" in head
+    assert head.split()[0] == "strong" and "Ukraine-Russia war" in head  # strength in words, not 80%
     assert "¶2, ¶1" in head  # evidence paragraphs, numbered from 1, best first
     assert "“Bob Smith said" in section  # an excerpt of the best evidence paragraph
     sub = next(line for line in lines if "↳" in line)
-    assert sub.split()[0] == "60%" and "The West is [bold]weak[/bold]" in sub and "¶2" in sub
+    assert sub.split()[0] == "weak" and "The West is [bold]weak[/bold]" in sub and "¶2" in sub
     assert sub.index("↳") > head.index("Discrediting")  # indented under its narrative
 
 
 def test_text_entities_table(findings: Analysis) -> None:
     out = recorded(findings, width=100)
-    section = out.split("Entities", 1)[1].split("Strongest spans", 1)[0]
+    section = out.split("Entities", 1)[1].split("Claims", 1)[0]
     # Row lines start in the first column; continuation lines (the evidence quote) are indented further.
     rows = [line for line in section.splitlines() if re.match(r"  \S", line) and "Entity" not in line]
     assert len(rows) == 2
@@ -265,15 +264,18 @@ def test_html_findings_panels(findings: Analysis) -> None:
     document = render_html(findings)
     report = parse(document)
     ids = {a.get("id") for _, a in report.tags}
-    assert {"narratives", "entities"} <= ids
-    gist = re.search(r'<dl class="meta gist">(.*?)</dl>', document)
-    assert (
-        gist and "<dt>Genre</dt>" in gist.group(1) and "opinion" in gist.group(1) and "93%" in gist.group(1)
-    )
-    assert "Security and defense" in gist.group(1) and "91%" in gist.group(1)
-    assert "Discrediting the West, Diplomacy" in document and "Ukraine-Russia war" in document
-    assert "The West is [bold]weak[/bold]" in document  # square brackets mean nothing in HTML
-    assert 'title="Argues the author&#x27;s views, aiming to &lt;persuade&gt; the reader."' in document
+    assert {"narratives", "entities", "claims", "about"} <= ids
+    verdict = document.split('<section class="verdict"', 1)[1].split("</section>", 1)[0]
+    assert "<dt>Genre</dt>" in verdict and ">opinion</strong>" in verdict
+    assert 'title="Argues the author&#x27;s views, aiming to &lt;persuade&gt; the reader."' in verdict
+    about = document.split('id="about"', 1)[1].split("</details>", 1)[0]
+    assert "Security and defense" in about and "91%" in about  # frames, with the number on demand
+    narratives = document.split('id="narratives"', 1)[1].split("</details>", 1)[0]
+    assert "Discrediting the West, Diplomacy" in narratives and "Ukraine-Russia war" in narratives
+    assert "The West is [bold]weak[/bold]" in narratives  # square brackets mean nothing in HTML
+    assert '<span class="st st-strong">strong</span>' in narratives  # strength in words ...
+    assert '<span class="num" title="model probability">80%</span>' in narratives  # ... the number on demand
+    assert '<span class="st st-weak">weak</span>' in narratives
     assert "No known narrative" not in document
 
 
@@ -281,33 +283,36 @@ def test_html_evidence_links_point_at_paragraphs(findings: Analysis) -> None:
     document = render_html(findings)
     report = parse(document)
     ids = {a.get("id") for _, a in report.tags}
-    links = re.findall(r'<a href="#([^"]*)"[^>]*>¶(\d+)</a>', document)
-    hrefs = [a.get("href") for t, a in report.tags if t == "a"]
-    assert len(links) == len(hrefs) and links  # every link is a ¶ link
-    for target, number in links:
-        assert target == f"p{number}" and target in ids
-        div = next(a for t, a in report.tags if a.get("id") == target)
-        assert div.get("class") == "para"
-    # The narrative's evidence, best first, then the subnarrative's, then the framed entity's sentence.
-    assert [n for _, n in links] == ["2", "1", "2", "2"]
+    hrefs = [a.get("href") or "" for t, a in report.tags if t == "a"]
+    assert hrefs and all(h.startswith("#") for h in hrefs)  # every link stays in the report
+    for href in hrefs:
+        assert href[1:] in ids
+        target = next(a for t, a in report.tags if a.get("id") == href[1:])
+        if href.startswith("#p"):
+            assert (target.get("class") or "").startswith("para")
+    # The narrative's evidence, best first, then the subnarrative's.
+    narratives = document.split('id="narratives"', 1)[1].split("</details>", 1)[0]
+    assert re.findall(r'href="#p(\d+)"', narratives) == ["2", "1", "2"]
+    entities = document.split('id="entities"', 1)[1].split("</details>", 1)[0]
+    assert re.findall(r'href="#p(\d+)"', entities) == ["2"]  # the framed entity's sentence
 
 
-def test_html_entity_table(findings: Analysis) -> None:
+def test_html_entity_list(findings: Analysis) -> None:
     document = render_html(findings)
     report = parse(document)
-    buttons = [a for t, a in report.tags if t == "button"]
+    buttons = [a for t, a in report.tags if t == "button" and "data-entity" in a]
     assert [b["data-entity"] for b in buttons] == ["0", "1"]
     assert all(b["type"] == "button" and b["aria-pressed"] == "false" for b in buttons)
-    rows = [a["class"] for t, a in report.tags if t == "tr" and a.get("class")]
-    assert rows == ["framed", "unframed"]
+    rows = [a["class"] for t, a in report.tags if t == "li" and "finding" in (a.get("class") or "")]
+    assert [r for r in rows if "framed" in r] == ["finding framed", "finding unframed"]
     assert "&quot;Acme&quot; &amp; [bold]Co[/bold]</button>" in document
     assert 'title="Betrays &lt;their&gt; own &amp; country."' in document  # fine role definition on hover
-    assert "Antagonist</span>" in document and "Traitor" in document
-    assert '<td data-label="Mentions">2</td>' in document and '<td data-label="Mentions">1</td>' in document
+    assert ">Antagonist</span>" in document and "Traitor" in document
+    assert ">2 mentions</span>" in document and ">1 mention</span>" in document
     assert (
         "<q>Bob Smith said &quot;Acme&quot; &amp; [bold]Co[/bold] is a traitor to the nation.</q>" in document
     )
-    assert "more</summary>" not in document
+    assert "more, no role</summary>" not in document
 
 
 def test_html_mentions_marked_without_breaking_spans(findings: Analysis) -> None:
@@ -326,7 +331,7 @@ def test_html_escapes_findings_and_keeps_csp(findings: Analysis) -> None:
     assert "<script>alert" not in document and "<b>" not in document and "<i>" not in document
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in document
     tags = Counter(tag for tag, _ in report.tags)
-    assert tags["script"] == 2 and tags["b"] == 0 and tags["i"] == 0
+    assert tags["script"] == 2 and tags["b"] == 0 and tags["i"] == 0  # ours: the data block and the script
     assert_csp_pins_inline_code(report)
     for _, attrs in report.tags:
         assert not (attrs.get("href") or "#").startswith(("http", "//", "javascript:"))
@@ -334,7 +339,8 @@ def test_html_escapes_findings_and_keeps_csp(findings: Analysis) -> None:
 
 def test_html_no_narrative_is_other(findings: Analysis) -> None:
     document = render_html(with_findings(findings, narratives=[], genre=None, frames=[]))
-    assert "No known narrative (Other)" in document and 'class="meta gist"' not in document
+    assert "No known narrative (Other)" in document and "<dt>Genre</dt>" not in document
+    assert "None of the known narratives (Other)" in document  # the verdict says so too
 
 
 def test_html_entities_beyond_the_cap_are_collapsed() -> None:
@@ -342,8 +348,10 @@ def test_html_entities_beyond_the_cap_are_collapsed() -> None:
     analysis = many_entities(n)
     document = render_html(analysis)
     report = parse(document)
-    assert [a["data-entity"] for t, a in report.tags if t == "button"] == [str(i) for i in range(n)]
-    assert "<summary>3 more</summary>" in document
+    assert [a["data-entity"] for t, a in report.tags if t == "button" and "data-entity" in a] == [
+        str(i) for i in range(n)
+    ]
+    assert "<summary>3 more, no role</summary>" in document
     assert_mentions_marked(analysis, report)
 
 
@@ -388,84 +396,3 @@ def test_html_text_survives_any_mentions(analysis: Analysis) -> None:
         assert report.paragraph_text(p.index) == p.text
     assert_pieces_match_spans(analysis, report)
     assert_mentions_marked(analysis, report)
-
-
-# ---------------------------------------------------------------- the inline script: entity buttons
-
-_ENTITY_STUB = r"""
-const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
-function node(attrs) {
-  const el = {
-    attrs: attrs, className: attrs["class"] || "", listeners: {}, textContent: attrs.text || "", scrolled: 0,
-    getAttribute(k) { return k in this.attrs ? this.attrs[k] : null; },
-    setAttribute(k, v) { this.attrs[k] = v; },
-    addEventListener(type, f) { this.listeners[type] = f; },
-    getBoundingClientRect() { return { top: 5000, bottom: 5020, left: 0 }; },
-    scrollIntoView() { this.scrolled += 1; },
-  };
-  const names = () => el.className.split(" ").filter(Boolean);
-  el.classList = {
-    add(c) { if (!names().includes(c)) { el.className = names().concat([c]).join(" "); } },
-    remove(c) { el.className = names().filter((n) => n !== c).join(" "); },
-    contains(c) { return names().includes(c); },
-  };
-  return el;
-}
-const marks = input.marks.map(node), buttons = input.buttons.map(node);
-const status = node({}), root = node({ class: "nojs" });
-global.window = { scrollX: 0, scrollY: 0, innerHeight: 800 };
-global.document = {
-  documentElement: root,
-  getElementById(id) {
-    return { "unspin-data": { textContent: input.data }, "ent-status": status }[id] || node({});
-  },
-  querySelectorAll(sel) {
-    if (sel === "button[data-entity]") { return buttons; }
-    if (sel === "mark.ent.on") { return marks.filter((m) => m.classList.contains("on")); }
-    const m = /^mark\.ent\[data-entity~="(\d+)"\]$/.exec(sel);
-    if (m) { return marks.filter((x) => x.attrs["data-entity"].split(" ").includes(m[1])); }
-    return [];
-  },
-  addEventListener() {},
-  createElement() { return node({}); },
-};
-eval(input.script);
-const snap = () => ({
-  on: marks.filter((m) => m.classList.contains("on")).map((m) => m.attrs["data-entity"]),
-  pressed: buttons.map((b) => b.attrs["aria-pressed"]),
-  status: status.textContent,
-  scrolled: marks.map((m) => m.scrolled).reduce((a, b) => a + b, 0),
-});
-const out = [];
-buttons[0].listeners.click(); out.push(snap());
-buttons[1].listeners.click(); out.push(snap());
-buttons[1].listeners.click(); out.push(snap());
-console.log(JSON.stringify(out));
-"""
-
-
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the report's script")
-def test_inline_script_highlights_entity_mentions(findings: Analysis) -> None:
-    report = parse(render_html(findings))
-    buttons = [
-        dict(a, text=findings.entities[int(a["data-entity"] or 0)].name)
-        for t, a in report.tags
-        if t == "button"
-    ]
-    stdin = json.dumps(
-        {
-            "script": next(s for a, s in report.scripts if "type" not in a),
-            "data": next(s for a, s in report.scripts if a.get("type") == "application/json"),
-            "marks": [a for t, a in report.tags if t == "mark" and "ent" in (a.get("class") or "").split()],
-            "buttons": buttons,
-        }
-    )
-    run = subprocess.run(
-        ["node", "-e", _ENTITY_STUB], input=stdin, capture_output=True, text=True, timeout=60
-    )
-    assert run.returncode == 0, run.stderr
-    first, second, cleared = json.loads(run.stdout)
-    assert first["on"] == ["0", "0"] and first["pressed"] == ["true", "false"]
-    assert ACME in first["status"] and first["scrolled"] == 1  # off screen: scrolled to the first mention
-    assert second["on"] == ["1"] and second["pressed"] == ["false", "true"]  # one entity at a time
-    assert cleared["on"] == [] and cleared["pressed"] == ["false", "false"] and cleared["status"] == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from unspin.batch.tables import build_tables
 from unspin.cli import main
 from unspin.report.data import bucket, choose_period, load_corpus, parse_date
 from unspin.report.html import render_report
+from unspin.report.labels import canonical_names, is_content_wording
 from unspin.report.terminal import print_summary
 
 EVIL = "<script>alert(1)</script>"
@@ -123,3 +125,66 @@ def test_terminal_summary_compares_outlets(outdir: Path) -> None:
 def test_period_follows_the_date_range(first: str, last: str, period: str) -> None:
     assert choose_period(parse_date(first), parse_date(last), "auto") == period
     assert bucket(parse_date(last), period).startswith(last[:4])
+
+
+def test_folder_corpora_have_opinion_shares_dates_and_links(
+    tmp_path: Path, demo_analysis: Analysis, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A corpus without dates still gets its Opinion column; entity fragments and trivially different
+    spellings are folded; wordings of function words are left out; articles link to their own reports."""
+    from unspin.batch.output import HTML_DIR, html_name
+
+    full = demo_analysis.model_dump(mode="json")
+    ents = full["entities"]
+    assert ents, "the demo article has entities"
+    odd = [
+        {**ents[0], "name": "S"},  # a fragment
+        {**ents[0], "name": "the " + ents[0]["name"].upper()},  # the same entity, spelt differently
+    ]
+    spans = [*full["spans"], {**full["spans"][0], "text": full["text"][0:3], "start": 0, "end": 3}]
+    rich = {**full, "entities": [*ents, *odd]}
+    rich["spans"] = [s for s in spans if full["text"][s["start"] : s["end"]] == s["text"]]
+    out = tmp_path / "run"
+    out.mkdir()
+    recs = [record(f"corpus/rt/{n}.html", "rt", None, rich) for n in range(3)]
+    (out / ANALYSES).write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    build_tables(out)
+    (out / HTML_DIR).mkdir()
+    (out / HTML_DIR / html_name("corpus/rt/0.html")).write_text("<!doctype html>")
+    c = load_corpus(out)
+    assert c.genres_by_outlet["opinion"]["rt"] == pytest.approx(1.0)  # undated rows count for genres
+    assert "S" not in c.entity_articles
+    name = ents[0]["name"]
+    assert c.entity_articles[name] == 3 and ("the " + name.upper()) not in c.entity_articles
+    assert all(is_content_wording(t) for ws in c.top_spans.values() for t, _, _ in ws)
+    page = render_report(c, pages="html")
+    assert "<td class=n>100%</td>" in page  # the Opinion column
+    assert f'href="html/{html_name("corpus/rt/0.html")}"' in page  # drill down to the article's report
+    assert page.index("At a glance") < page.index("Outlets side by side")
+    assert main(["report", str(out), "-o", str(tmp_path / "elsewhere" / "r.html"), "-q"]) == 0
+    moved = (tmp_path / "elsewhere" / "r.html").read_text(encoding="utf-8")
+    assert f'href="../run/html/{html_name("corpus/rt/0.html")}"' in moved  # relative to where it is written
+    capsys.readouterr()
+
+
+def test_auto_period_keeps_enough_articles_per_point() -> None:
+    first, last = parse_date("2024-01-01"), parse_date("2024-03-31")
+    assert first is not None and last is not None
+    busy = [first + timedelta(days=d % 91) for d in range(400)]
+    sparse = [first + timedelta(days=d * 9) for d in range(11)]
+    assert choose_period(first, last, "auto", busy) == "week"  # 13 weeks, ~30 articles each
+    assert choose_period(first, last, "auto", sparse) == "month"  # 11 articles: 3 months, not 13 weeks
+    assert choose_period(first, last, "week", sparse) == "week"  # asked for: given
+
+
+def test_entity_names_and_wordings_are_cleaned() -> None:
+    names = canonical_names(
+        ["Kremlin", "the Kremlin", "KREMLIN", "Kremlin's", "Kremlin", "S", "t", "U.S.", "US"]
+    )
+    assert {names[n] for n in ("Kremlin", "the Kremlin", "KREMLIN", "Kremlin's")} == {"Kremlin"}
+    assert names["S"] == names["t"] == ""
+    assert names["U.S."] == names["US"]  # dots set aside
+    assert (
+        not is_content_wording("the") and not is_content_wording("of this") and not is_content_wording("1945")
+    )
+    assert is_content_wording("the hard") and is_content_wording("bullies the weak")

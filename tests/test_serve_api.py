@@ -10,6 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from serve_support import settings
+from unspin.options import RunOptions
+from unspin.render.facts import Reviews
 from unspin.serve.app import create_app
 from unspin.store import analyses as store
 from unspin.store.db import connect
@@ -66,7 +68,11 @@ def test_store_false_always_analyzes_and_keeps_nothing(client: TestClient) -> No
 
 
 def test_html_input_is_extracted(client: TestClient) -> None:
-    page = "<html><head><title>Page title</title></head><body><article><p>" + SHORT + "</p></article></body></html>"
+    page = (
+        "<html><head><title>Page title</title></head><body><article><p>"
+        + SHORT
+        + "</p></article></body></html>"
+    )
     a = client.post("/api/analyze", json={"html": page}).json()["analysis"]
     assert "corrupt elites" in a["text"] and "<p>" not in a["text"]
     assert a["source"]["kind"] == "html" and a["title"] == "Page title"
@@ -101,14 +107,19 @@ def test_feedback_is_stored_with_the_analysis_and_latest_verdict_wins(client: Te
     body = client.post("/api/analyze", json={"text": SHORT}).json()
     rid = body["id"]
     span = {"target": "span", "technique": "Loaded_Language", "start": 4, "end": 17}
-    assert client.put(f"/api/analyses/{rid}/feedback", json={**span, "verdict": "confirmed"}).status_code == 200
+    assert (
+        client.put(f"/api/analyses/{rid}/feedback", json={**span, "verdict": "confirmed"}).status_code == 200
+    )
     assert client.put(f"/api/analyses/{rid}/feedback", json={**span, "verdict": "wrong"}).status_code == 200
     narrative = {"target": "narrative", "key": "URW: Blaming the war on others", "verdict": "wrong"}
     assert client.put(f"/api/analyses/{rid}/feedback", json=narrative).status_code == 200
     feedback = client.get(f"/api/analyses/{rid}").json()["feedback"]
     assert [(f["target"], f["verdict"]) for f in feedback] == [("span", "wrong"), ("narrative", "wrong")]
     key = feedback[1]["key"]
-    assert client.delete(f"/api/analyses/{rid}/feedback", params={"target": "narrative", "key": key}).status_code == 204
+    assert (
+        client.delete(f"/api/analyses/{rid}/feedback", params={"target": "narrative", "key": key}).status_code
+        == 204
+    )
     assert len(client.get(f"/api/analyses/{rid}").json()["feedback"]) == 1
 
 
@@ -149,7 +160,7 @@ def test_bad_input_gets_a_json_error_with_the_right_status(
 
 
 def test_text_over_the_limit_is_413(analyzer: Any, db: Path) -> None:
-    with TestClient(create_app(settings(db, max_text_bytes=100), analyzer)) as c:
+    with TestClient(create_app(settings(db, run=RunOptions(db=db, max_bytes=100)), analyzer)) as c:
         r = c.post("/api/analyze", json={"text": "word " * 50})
     assert r.status_code == 413 and "limit" in r.json()["error"]
 
@@ -165,7 +176,9 @@ def test_claims_search(client: TestClient, db: Path) -> None:
     from unspin.claims.records import KnownClaim, upsert_claims
 
     conn = connect(db)
-    upsert_claims(conn, [KnownClaim(title="NATO is preparing to attack Russia", key="k1", url="https://x.test/1")])
+    upsert_claims(
+        conn, [KnownClaim(title="NATO is preparing to attack Russia", key="k1", url="https://x.test/1")]
+    )
     r = client.get("/api/claims/search", params={"q": "NATO attack"})
     assert r.status_code == 200 and r.json()[0]["title"] == "NATO is preparing to attack Russia"
     assert client.get("/api/claims/search", params={"q": "!!!"}).status_code == 400
@@ -180,7 +193,60 @@ def test_health_meta_page_and_docs(client: TestClient) -> None:
     for path in ("/", "/docs", "/a/anything"):
         r = client.get(path)
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
-    for name in ("app.js", "article.js", "panels.js", "app.css", "report.css", "palette.css", "docs.js"):
+    for name in ("app.js", "view.js", "app.css", "report.css", "palette.css", "docs.js"):
         assert client.get(f"/static/{name}").status_code == 200
+    for gone in ("article.js", "panels.js"):  # the article view has one renderer: unspin.render
+        assert client.get(f"/static/{gone}").status_code == 404
+    for path in ("/", "/docs", "/a/anything", "/static/app.js"):  # link checkers and monitors send HEAD
+        r = client.head(path)
+        assert r.status_code == 200 and not r.content
     assert client.get("/static/../pyproject.toml").status_code == 404
     assert client.get("/static/index.html").status_code == 404
+
+
+def test_the_view_is_the_static_reports_renderer_with_the_reviews(client: TestClient) -> None:
+    from unspin.analysis import Analysis
+    from unspin.render.html import view_html
+
+    record = client.post("/api/analyze", json={"text": SHORT, "title": "Short"}).json()
+    rid, analysis = record["id"], Analysis.model_validate(record["analysis"])
+    r = client.get(f"/api/analyses/{rid}/view")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "no-store" in r.headers["cache-control"]
+    assert r.text == view_html(analysis, Reviews())  # exactly the report's view, no second renderer
+    assert '<div class="fb" data-target="claim"' in r.text or not analysis.claims  # verdict slots (app only)
+    fb = {"target": "span", "verdict": "missed", "technique": "Doubt", "start": 4, "end": 11}
+    assert client.put(f"/api/analyses/{rid}/feedback", json=fb).status_code == 200
+    view = client.get(f"/api/analyses/{rid}/view").text
+    assert view == view_html(analysis, Reviews(missed=[("Doubt", 4, 11)]))
+    assert 'class="pc b19 missed"' in view or " missed" in view  # the analyst's span is highlighted
+    assert client.get("/api/analyses/nope/view").json() == {
+        "error": "No analysis with that id.",
+        "status": 404,
+    }
+
+
+def test_history_rows_tell_analyses_apart(client: TestClient) -> None:
+    untitled = client.post("/api/analyze", json={"text": SHORT}).json()["id"]
+    headline = client.post("/api/analyze", json={"text": "Elites lie again\n\n" + SHORT}).json()["id"]
+    items = {i["id"]: i for i in client.get("/api/analyses").json()["items"]}
+    assert items[untitled]["title"] == "The corrupt elites are lying to you again.…"  # its first words
+    assert items[headline]["title"] == "Elites lie again"  # a headline-like first line is the title
+    row = items[untitled]
+    assert (
+        row["words"] == len(SHORT.split())
+        and row["reviewed"] == 0
+        and row["genre"] in ("opinion", "reporting", "satire")
+    )
+    fb = {"target": "narrative", "verdict": "wrong", "key": "URW: Praise of Russia"}
+    assert client.put(f"/api/analyses/{untitled}/feedback", json=fb).status_code == 200
+    assert client.get("/api/analyses").json()["items"][1]["reviewed"] == 1
+
+
+def test_docs_list_only_the_errors_an_operation_can_answer(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    analyze = set(paths["/api/analyze"]["post"]["responses"])
+    assert {"413", "502", "503", "403"} <= analyze
+    one = set(paths["/api/analyses/{analysis_id}"]["get"]["responses"])
+    assert "404" in one and not {"413", "502", "503", "403", "415"} & one
+    assert paths["/api/analyze"]["post"]["responses"]["413"]["description"].startswith("Over the")

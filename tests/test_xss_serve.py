@@ -57,7 +57,7 @@ def test_web_page_runs_no_payload_and_loads_nothing_foreign(
         w.ran_nothing()
         foreign = [u for u in w.requests if not u.startswith(base)]
         assert foreign == [], foreign
-        for zone in ("#article", "#r-title", "#entities", "#claims", "#history-list"):
+        for zone in ("#article", "#result .top", "#entities", "#claims", "#history-list"):
             for bad in (
                 "script",
                 "img",
@@ -77,7 +77,7 @@ def test_web_page_runs_no_payload_and_loads_nothing_foreign(
         article = w.page.inner_text("#article")
         for payload in PAYLOADS:
             assert payload.split("\u2028")[0].replace("\u0000", "")[:20] in article.replace("\u0000", "")
-        assert w.page.inner_text("#r-title") == analysis.title
+        assert w.page.inner_text("#result h1") == analysis.title
         entities = w.page.inner_text("#entities")
         assert any(e.name[:20] in entities for e in analysis.entities)
         claims = w.page.inner_text("#claims")

@@ -5,6 +5,11 @@ read with a size cap so that one giant line cannot exhaust memory. Each record g
 field, else the file path, else ``file:line#hash``), which is what resume keys on. Bad records become
 ``Reject``s with a reason and their ``file:line``; the run goes on.
 
+Files of a folder get a date, so that their corpus has trends: a JSON sidecar's date field
+(``story.json`` beside ``story.html``; the field is ``--date-field``), else the publication date the page
+declares in its first 64 KB (``article:published_time`` and other meta tags, JSON-LD, ``<time>``), else
+a date written in the path (``rt/2024/03/01/story.html``).
+
 Decoding and limits are the analyzer's own (``unspin.ingest``): files go through ``load_source`` in the
 worker (HTML extraction is the expensive part, so it must not run in the parent), and text fields
 through ``source_from_text``, which refuses empty, oversized and non-Unicode (lone surrogate) text.
@@ -16,9 +21,11 @@ import csv
 import hashlib
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -26,7 +33,8 @@ from unspin.errors import BadInput, UnspinError
 from unspin.ingest.charset import decode_bytes
 from unspin.options import DEFAULT_MAX_BYTES
 
-FILE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+FILE_SUFFIXES = (".txt", *HTML_SUFFIXES)
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 CSV_SUFFIXES = (".csv", ".tsv")
 # csv's default field limit (128 KB) is below an article's size limit; the real cap is --max-bytes.
@@ -194,15 +202,84 @@ def read_csv(path: Path, spec: InputSpec) -> Iterator[Item]:
             yield _from_mapping(dict(row), f"{path}:{line}", spec.fields)
 
 
-def read_folder(root: Path) -> Iterator[Item]:
+# ---- dates of files: a sidecar, the page's own metadata, or the path
+
+HEAD_BYTES = 65536  # a page's <head>, where publication dates live; never the whole file in the parent
+_META_DATE = re.compile(
+    rb"""<meta\s[^>]*?(?:property|name|itemprop)\s*=\s*["']?(?:article:published_time|og:published_time|"""
+    rb"""datePublished|date|pubdate|publishdate|publish-date|dc\.date|dc\.date\.issued|dcterms\.created|"""
+    rb"""parsely-pub-date|sailthru\.date)["']?[^>]*>""",
+    re.IGNORECASE,
+)
+_CONTENT = re.compile(rb"""content\s*=\s*["']([^"']{8,40})["']""", re.IGNORECASE)
+_LD_DATE = re.compile(rb'"datePublished"\s*:\s*"([^"]{8,40})"')
+_TIME_TAG = re.compile(rb"""<time\s[^>]*?datetime\s*=\s*["']([^"']{8,40})["']""", re.IGNORECASE)
+_PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/_.]?(0[1-9]|1[0-2])[-/_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def iso_day(value: str) -> str | None:
+    """``YYYY-MM-DD`` of an ISO date or datetime (``2024-03-01``, ``2024-03-01T12:00:00Z``), else None."""
+    try:
+        return date.fromisoformat(value.strip()[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def _sidecar_date(path: Path, field_name: str) -> str | None:
+    """The date field of ``story.json`` or ``story.html.json`` beside ``story.html`` (``--date-field``)."""
+    for side in (path.with_suffix(".json"), path.with_name(path.name + ".json")):
+        if side.is_file() and side.stat().st_size <= HEAD_BYTES:
+            try:
+                meta = json.loads(side.read_bytes())
+            except ValueError:
+                continue
+            value = meta.get(field_name) if isinstance(meta, dict) else None
+            if isinstance(value, str) and (day := iso_day(value)):
+                return day
+    return None
+
+
+def _html_date(path: Path) -> str | None:
+    """The publication date a page declares in its first 64 KB: meta tags, JSON-LD, then ``<time>``."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(HEAD_BYTES)
+    except OSError:
+        return None
+    for tag in _META_DATE.finditer(head):
+        if (m := _CONTENT.search(tag.group(0))) and (day := iso_day(m.group(1).decode("ascii", "replace"))):
+            return day
+    for pattern in (_LD_DATE, _TIME_TAG):
+        if (m := pattern.search(head)) and (day := iso_day(m.group(1).decode("ascii", "replace"))):
+            return day
+    return None
+
+
+def _path_date(rel: Path) -> str | None:
+    """A date written in the path: ``2024/03/01/story.html``, ``2024-03-01-story.txt``."""
+    m = _PATH_DATE.search(rel.as_posix())
+    return iso_day(f"{m.group(1)}-{m.group(2)}-{m.group(3)}") if m else None
+
+
+def file_date(path: Path, rel: Path, field_name: str = "date") -> str | None:
+    """A file's date: a JSON sidecar's date field, else the HTML's own metadata, else a date in its path."""
+    found = _sidecar_date(path, field_name)
+    if found is None and path.suffix.lower() in HTML_SUFFIXES:
+        found = _html_date(path)
+    return found or _path_date(rel)
+
+
+def read_folder(root: Path, fields: Fields | None = None) -> Iterator[Item]:
     # The outlet is the first folder under the root (corpus/rt/2024/a.txt -> "rt"): the natural layout of
     # a scraped corpus. Sorted traversal keeps ids and output order the same on every run.
+    field_name = (fields or Fields()).date
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         if path.suffix.lower() not in FILE_SUFFIXES:
             continue
         rel = path.relative_to(root)
         outlet = rel.parts[0] if len(rel.parts) > 1 else None
-        yield Task(id=str(path), origin=str(path), path=str(path), outlet=outlet)
+        day = file_date(path, rel, field_name)
+        yield Task(id=str(path), origin=str(path), path=str(path), outlet=outlet, date=day)
 
 
 def read_input(name: str, spec: InputSpec) -> Iterator[Item]:
@@ -213,7 +290,7 @@ def read_input(name: str, spec: InputSpec) -> Iterator[Item]:
         return
     path = Path(name)
     if path.is_dir():
-        yield from read_folder(path)
+        yield from read_folder(path, spec.fields)
     elif not path.exists():
         yield Reject(name, "no such file or folder")
     elif path.suffix.lower() in JSONL_SUFFIXES:
@@ -222,7 +299,9 @@ def read_input(name: str, spec: InputSpec) -> Iterator[Item]:
     elif path.suffix.lower() in CSV_SUFFIXES:
         yield from read_csv(path, spec)
     elif path.suffix.lower() in FILE_SUFFIXES:
-        yield Task(id=str(path), origin=str(path), path=str(path))
+        yield Task(
+            id=str(path), origin=str(path), path=str(path), date=file_date(path, path, spec.fields.date)
+        )
     else:
         yield Reject(name, "unknown input kind: give a folder, .jsonl, .csv, .txt or .html file, or -")
 

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from unspin.analysis import SourceInfo
-from unspin.errors import BadInput, Refused
+from unspin.errors import BadInput, TooLarge, UnsupportedScheme
 from unspin.ingest.charset import decode_bytes
 from unspin.ingest.html import decode_html, extract_html, looks_like_html
 from unspin.ingest.limits import URL_MAX_BYTES
+from unspin.ingest.titles import first_line_title
 from unspin.options import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
@@ -93,16 +94,17 @@ def _check_text(text: str, what: str, max_bytes: int) -> None:
             f"The text from {what} contains unpaired surrogates, so it is not valid Unicode."
         ) from None
     if size > max_bytes:
-        raise Refused(
-            f"The text is {size:,} bytes (UTF-8), over the limit of {max_bytes:,} bytes; "
-            f"pass --max-bytes {size} or more to analyze it."
+        raise TooLarge(
+            f"The text is {size:,} bytes (UTF-8), over the limit of {max_bytes:,} bytes",
+            f"pass --max-bytes {size} or more to analyze it",
         )
 
 
-def _too_large(what: str, limit: int) -> Refused:
-    return Refused(
+def _too_large(what: str, limit: int) -> TooLarge:
+    return TooLarge(
         f"Refusing {what}: it is larger than {limit:,} bytes, the most unspin reads "
-        f"(4 × --max-bytes, at least {URL_MAX_BYTES:,}); pass a larger --max-bytes to raise it."
+        f"(4 × --max-bytes, at least {URL_MAX_BYTES:,})",
+        "pass a larger --max-bytes to raise it",
     )
 
 
@@ -142,10 +144,11 @@ def _text_and_title(
 
 
 def source_from_text(text: str, *, title: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
-    """A ``Source`` for text given directly (the Python API): checked, never modified."""
+    """A ``Source`` for text given directly (the Python API): checked, never modified. Without a
+    ``title``, a headline-like first line is taken as one (it stays in the text)."""
     _check_text(text, "the text", max_bytes)
     info = SourceInfo(kind="text", bytes=len(text.encode("utf-8")))
-    return Source(text=text, title=title, info=info)
+    return Source(text=text, title=title if title is not None else first_line_title(text), info=info)
 
 
 def _is_http_url(source: str) -> bool:
@@ -161,7 +164,7 @@ def _refuse_other_schemes(source: str) -> None:
     rest = source[m.end() :]
     # An opaque-scheme look-alike that is an existing file ("data:2024.txt") is read as the file.
     if rest.startswith("//") or (scheme in _OPAQUE_SCHEMES and not Path(source).exists()):
-        raise Refused(f"Refusing {scheme}: URLs; unspin only fetches http and https URLs.")
+        raise UnsupportedScheme(f"Refusing {scheme}: URLs; unspin only fetches http and https URLs.")
 
 
 def _load_url(
@@ -185,6 +188,8 @@ def _load_url(
         result.body, what=source, html=is_html, declared=result.charset, url=result.url
     )
     _check_text(text, f"the page at {source}", max_bytes)
+    if page_title is None:
+        page_title = first_line_title(text)  # a page without <title>: its first line, if a headline
     info = SourceInfo(
         kind="url",
         name=source,
@@ -206,7 +211,10 @@ def _read_file(path: str, limit: int) -> bytes:
         hint = " (for a web page, give the full http:// or https:// URL)" if web else ""
         raise BadInput(f"File not found: {path}{hint}.") from None
     except IsADirectoryError:
-        raise BadInput(f"{path} is a directory, not a file.") from None
+        raise BadInput(
+            f"{path} is a folder, not a file",
+            f"to analyze every file in it, run `unspin batch {path} -o OUTDIR`",
+        ) from None
     except PermissionError:
         raise BadInput(f"Cannot read {path}: permission denied.") from None
     except OSError as err:
@@ -227,8 +235,9 @@ def load_source(
     HTML (``.html``/``.htm`` files, pages that start like HTML, URL responses with an HTML media type)
     goes through article extraction; everything else is plain text. ``title`` overrides the page title.
 
-    Raises BadInput (missing file, binary, empty, no article text), Refused (another URL scheme, a
-    private address, input over the limits) or NetworkError (the URL could not be fetched).
+    Raises BadInput (missing file, binary, empty, no article text), UnsupportedScheme (another URL
+    scheme), ForbiddenTarget (a private address), TooLarge (input over the limits) or NetworkError (the
+    URL could not be fetched).
     """
     if max_bytes <= 0:
         raise BadInput(f"--max-bytes must be a positive number of bytes, not {max_bytes}.")
@@ -248,6 +257,8 @@ def load_source(
 
     text, page_title, encoding, extracted = _text_and_title(raw, what=what, html=html)
     _check_text(text, what, max_bytes)
+    if page_title is None:
+        page_title = first_line_title(text)
     kind: Literal["stdin", "file", "html"] = "stdin" if name is None else "html" if extracted else "file"
     info = SourceInfo(kind=kind, name=name, encoding=encoding, bytes=len(raw), extracted=extracted)
     return Source(text=text, title=title if title is not None else page_title, info=info)

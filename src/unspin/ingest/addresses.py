@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from unspin.errors import BadInput, NetworkError, Refused
+from unspin.errors import BadInput, ForbiddenTarget, NetworkError, UnsupportedScheme
 
 if TYPE_CHECKING:
     import httpx
@@ -173,7 +173,7 @@ def _vet(url: str | httpx.URL, allow_private: bool, deadline: float) -> _Target:
     scheme = parsed.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
         shown = f"{scheme}:" if scheme else "a URL without a scheme"
-        raise Refused(f"Refusing {shown}: unspin only fetches http and https URLs.")
+        raise UnsupportedScheme(f"Refusing {shown}: unspin only fetches http and https URLs.")
     host = parsed.raw_host.decode("ascii").lower()
     if not host:
         raise BadInput(f"The URL {str(url)!r} has no host.")
@@ -191,7 +191,7 @@ def _vet(url: str | httpx.URL, allow_private: bool, deadline: float) -> _Target:
         raise BadInput(f"The URL host {host!r} is not a valid host name.")
     elif not allow_private and (host.rstrip(".") == "localhost" or host.rstrip(".").endswith(".localhost")):
         # RFC 6761: these names are loopback whatever a resolver says; refuse without asking one.
-        raise Refused(f"Refusing to fetch {host}: it is a loopback host name; {_ALLOW_HINT}.")
+        raise ForbiddenTarget(f"Refusing to fetch {host}: it is a loopback host name", _ALLOW_HINT)
     else:
         addresses = _resolve(host, port, deadline)
     if not allow_private:
@@ -199,14 +199,14 @@ def _vet(url: str | httpx.URL, allow_private: bool, deadline: float) -> _Target:
             reason = _forbidden_reason(ip)
             if reason is not None:
                 what = "the address is" if literal is not None else f"it resolves to {ip}, which is"
-                raise Refused(f"Refusing to fetch {host}: {what} {reason}; {_ALLOW_HINT}.")
+                raise ForbiddenTarget(f"Refusing to fetch {host}: {what} {reason}", _ALLOW_HINT)
     return _Target(url=parsed, host=host, port=port, addresses=addresses)
 
 
 def check_url(url: str, *, allow_private: bool = False, timeout: float = 10.0) -> None:
     """Raise unless ``url`` is an http(s) URL whose host resolves only to public addresses.
 
-    Refused: another scheme, or a loopback/private/link-local/multicast/reserved address (unless
-    ``allow_private``). BadInput: a malformed URL or host. NetworkError: the host does not resolve.
+    UnsupportedScheme: another scheme; ForbiddenTarget: a loopback, private, link-local, multicast or
+    reserved address (unless ``allow_private``). BadInput: a malformed URL or host. NetworkError: the host does not resolve.
     """
     _vet(url, allow_private, time.monotonic() + timeout)

@@ -31,7 +31,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from unspin.errors import NetworkError, Refused
+from unspin.errors import NetworkError, TooLarge
 from unspin.ingest.addresses import IPAddress, _Target, _vet, check_url
 from unspin.ingest.limits import URL_MAX_BYTES  # re-exported
 
@@ -219,10 +219,10 @@ class _PinnedTransport(httpx.BaseTransport):
 # --- Fetching ----------------------------------------------------------------------------------------
 
 
-def _too_large(host: str, max_bytes: int) -> Refused:
-    return Refused(
-        f"The response from {host} is larger than {max_bytes:,} bytes, the download limit; "
-        "pass a larger --max-bytes to raise it."
+def _too_large(host: str, max_bytes: int) -> TooLarge:
+    return TooLarge(
+        f"The response from {host} is larger than {max_bytes:,} bytes, the download limit",
+        "pass a larger --max-bytes to raise it",
     )
 
 
@@ -278,7 +278,7 @@ def fetch_url(
     """GET ``url`` with the SSRF guard (see the module docstring); return the body and its metadata.
 
     ``timeout`` bounds each connect/read/write; the whole fetch, redirects included, must finish within
-    ``DEADLINE_FACTOR * timeout``. Raises Refused (scheme, private address, body over ``max_bytes``),
+    ``DEADLINE_FACTOR * timeout``. Raises Refused (UnsupportedScheme, ForbiddenTarget, TooLarge: body over ``max_bytes``),
     BadInput (malformed URL) or NetworkError (DNS, connection, timeout, HTTP status >= 400, too many
     redirects).
     """

@@ -1,74 +1,31 @@
-"""The "claims" section of the terminal summary and of the HTML report: each check-worthy sentence and the
-known claims it resembles, with the reviewer's verdict and disproof.
+"""The claims panel of the HTML view: check-worthy sentences and the known false claims they repeat.
 
-In HTML every string goes through ``esc``; a known claim's URL becomes a link only when it is http(s)
-(a database row could hold ``javascript:``), opened with ``rel="noopener noreferrer nofollow"``; the full
-disproof sits in a ``<details>`` element, so it is one click away without any script.
+Every string goes through ``esc``; a known claim's URL becomes a link only when it is http(s) (a database
+row could hold ``javascript:``), opened with ``rel="noopener noreferrer nofollow"``; the full disproof sits
+in a ``<details>`` element, one click away without any script.
+
+Sentences that repeat a known claim come first, then the others by check-worthiness, folded away. A
+match of relation ``opposite`` (the sentence states the contrary of a known false claim) is never shown
+as a repetition: it is said plainly that the sentence agrees with the fact-check.
 """
 
 from __future__ import annotations
 
-from rich.console import RenderableType
-from rich.table import Table
-from rich.text import Text
-
 from unspin.analysis import Analysis, Claim, ClaimMatch
-from unspin.render.panels import esc, paragraph_at, paragraph_id, pct
-from unspin.render.text import clean, trim
+from unspin.render.facts import (
+    NO_CLAIMS_LOADED,
+    Reviews,
+    claim_order,
+    contradicts,
+    known_claims_note,
+    known_claims_searched,
+    match_key,
+    repeats,
+)
+from unspin.render.panels import esc, num, panel, paragraph_at, paragraph_ref, prose, review_hook, reviewed
+from unspin.render.text import trim
 
 DISPROOF_CHARS = 160  # the trimmed disproof shown before "more"
-CLAIM_CHARS = 110
-MAX_TERMINAL_CLAIMS = 10
-
-
-def _sort_key(c: Claim) -> tuple[bool, float]:
-    return (not c.matches, -c.score)
-
-
-def _known_label(analysis: Analysis) -> str:
-    k = analysis.known_claims
-    if k is None:
-        return "not matched: no known-claims database (run `unspin claims import --bundled`)"
-    return f"matched against {k.claims:,} known claims (similarity ≥ {k.min_score:.2f})"
-
-
-# ---------------------------------------------------------------- terminal
-
-
-def _match_text(m: ClaimMatch) -> Text:
-    line = Text("  ↳ ", style="dim")
-    line.append(f"{m.score:.2f} ", style="bold")
-    line.append(trim(clean(m.title), CLAIM_CHARS))
-    meta = " · ".join(x for x in (clean(m.reviewer), m.date or "", clean(m.verdict)) if x)
-    if meta:
-        line.append(f"  {meta}", style="dim")
-    if m.disproof:
-        line.append("\n     " + trim(clean(m.disproof), DISPROOF_CHARS), style="italic")
-    if m.url:
-        line.append("\n     " + clean(m.url), style="dim")
-    return line
-
-
-def claims_text(analysis: Analysis) -> RenderableType:
-    if not analysis.claims:
-        return Text.assemble(("Claims\n", "bold"), ("No check-worthy claims spotted.\n", "dim"))
-    table = Table(title="Claims", title_justify="left", title_style="bold", show_header=False, expand=True)
-    table.add_column(justify="right", no_wrap=True)
-    table.add_column(ratio=1)
-    shown = sorted(analysis.claims, key=_sort_key)[:MAX_TERMINAL_CLAIMS]
-    for c in shown:
-        cell = Text("“" + trim(clean(c.text), CLAIM_CHARS) + "”")
-        for m in c.matches:
-            cell.append("\n")
-            cell.append(_match_text(m))
-        table.add_row(pct(c.score), cell, end_section=True)
-    rest = len(analysis.claims) - len(shown)
-    caption = _known_label(analysis) + (f"; +{rest} more claims" if rest else "")
-    table.caption, table.caption_justify = Text(caption, style="dim"), "left"
-    return table
-
-
-# ---------------------------------------------------------------- HTML
 
 
 def safe_url(url: str) -> str | None:
@@ -76,7 +33,8 @@ def safe_url(url: str) -> str | None:
     return u if u.lower().startswith(("https://", "http://")) else None
 
 
-def _match_html(m: ClaimMatch) -> str:
+def _known(m: ClaimMatch) -> str:
+    """The known claim: title (a link to its review when http), reviewer, date, verdict, disproof."""
     meta = " · ".join(esc(x) for x in (m.reviewer, m.date or "", m.verdict) if x)
     link = safe_url(m.url)
     title = esc(m.title)
@@ -90,34 +48,64 @@ def _match_html(m: ClaimMatch) -> str:
             if len(m.disproof) <= DISPROOF_CHARS
             else f'<details class="disproof"><summary>{short}</summary><p>{esc(m.disproof)}</p></details>'
         )
-    return (
-        f'<li><span class="conf" title="Similarity">{m.score:.2f}</span> {title}'
-        f'{f" <span class=meta>{meta}</span>" if meta else ""}{disproof}</li>'
-    )
+    return f"“{title}”{f' <span class=meta>{meta}</span>' if meta else ''}{disproof}"
 
 
-def _claim_html(analysis: Analysis, c: Claim) -> str:
-    par = paragraph_at(analysis.paragraphs, c.start)
-    where = f' <a href="#{paragraph_id(par)}">¶{par + 1}</a>' if par is not None else ""
-    matches = (
-        f'<ul class="matches" aria-label="Known claims like it">{"".join(_match_html(m) for m in c.matches)}</ul>'
-        if c.matches
-        else ""
-    )
-    return (
-        f'<li><div class="ch"><span class="conf" title="Check-worthiness">{pct(c.score)}</span> '
-        f"“{esc(c.text)}”{where}</div>{matches}</li>"
-    )
-
-
-def claims_html(analysis: Analysis) -> str:
-    """Check-worthy sentences, those with known matches first."""
-    if analysis.claims:
-        items = "".join(_claim_html(analysis, c) for c in sorted(analysis.claims, key=_sort_key))
-        body = f'<ol class="claims">{items}</ol>'
+def _match_html(c: Claim, m: ClaimMatch, reviews: Reviews | None) -> str:
+    key = match_key(c, m)
+    if m.relation == "opposite":
+        lead = (
+            '<span class="rel rel-opposite">Agrees with the fact-check:</span> this sentence says the contrary '
+            "of a known false claim"
+        )
+        question = "Does this sentence contradict that false claim?"
     else:
-        body = '<p class="none">No check-worthy claims spotted.</p>'
+        lead = '<span class="rel rel-same">Matches a known false claim</span>'
+        question = "Is this the same claim as the known one?"
     return (
-        '<section class="panel" id="claims" aria-labelledby="claims-h"><h2 id="claims-h">Claims</h2>'
-        f'<p class="hint">{esc(_known_label(analysis))}</p>{body}</section>'
+        f'<li class="finding{reviewed(reviews, "claim", key)}">{lead}{num(m.score, "meaning similarity")} '
+        f"{_known(m)}{review_hook(reviews, 'claim', key, question)}</li>"
     )
+
+
+def _claim_html(analysis: Analysis, c: Claim, reviews: Reviews | None) -> str:
+    par = paragraph_at(analysis.paragraphs, c.start)
+    where = f" {paragraph_ref(analysis, par)}" if par is not None else ""
+    matches = [*repeats(c), *contradicts(c)]
+    listed = "".join(_match_html(c, m, reviews) for m in matches)
+    known = f'<ul class="matches" aria-label="Known claims">{listed}</ul>' if matches else ""
+    key = f"{c.start}:{c.end}"
+    hook = review_hook(reviews, "claim", key, "Is this sentence worth checking?")
+    return (
+        f'<li class="finding{reviewed(reviews, "claim", key)}"><div class="ch">“{esc(c.text)}”{where}'
+        f"{num(c.score, 'check-worthiness')}</div>{hook}{known}</li>"
+    )
+
+
+def claims_html(analysis: Analysis, reviews: Reviews | None = None) -> str:
+    """Sentences repeating known false claims first; the other check-worthy sentences folded below."""
+    note = known_claims_note(analysis)
+    if known_claims_searched(analysis) == 0:
+        head = (
+            f'<p class="warn-inline"><strong>{prose(NO_CLAIMS_LOADED)}</strong>: no sentence was checked.</p>'
+        )
+    else:
+        head = f'<p class="hint">Sentences {esc(note)}.</p>'
+    ordered = claim_order(analysis.claims)
+    flagged = [c for c in ordered if c.matches]
+    rest = [c for c in ordered if not c.matches]
+    parts = [head]
+    if flagged:
+        parts.append(f'<ol class="claims">{"".join(_claim_html(analysis, c, reviews) for c in flagged)}</ol>')
+    elif known_claims_searched(analysis):
+        parts.append('<p class="none">No sentence matches a known claim.</p>')
+    if rest:
+        what = "check-worthy sentence" + ("s" if len(rest) != 1 else "")
+        without = " without a known match" if known_claims_searched(analysis) else ""
+        parts.append(
+            f'<details class="more"><summary>{len(rest)} {what}{without}, most check-worthy first</summary>'
+            f'<ol class="claims">{"".join(_claim_html(analysis, c, reviews) for c in rest)}</ol></details>'
+        )
+    elif not analysis.claims:
+        parts.append('<p class="none">No check-worthy sentences spotted.</p>')
+    return panel("claims", "Claims and known debunks", "".join(parts))

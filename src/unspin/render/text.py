@@ -12,20 +12,22 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rich import box
-from rich.console import Console, RenderableType
-from rich.padding import Padding
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from unspin.analysis import Analysis, Entity, Evidence, NarrativeFinding, SubnarrativeFinding, TechniqueSpan
+from unspin.analysis import Analysis, Evidence, TechniqueSpan
+from unspin.render.facts import (
+    STRENGTH_NOTE,
+    display_title,
+    strength_order,
+    technique_strengths,
+    undetectable,
+)
 from unspin.taxonomy import pretty
-from unspin.taxonomy.narratives import DOMAIN_NAMES
 
 QUOTE_CHARS = 100  # a quoted span is trimmed to about this many characters
 OPENING_CHARS = 60  # first words of a loaded paragraph
-EXCERPT_CHARS = 80  # evidence of a narrative or an entity's role
-MAX_ENTITIES = 12  # entity rows; the rest are counted in a note
-NARROW = 60  # console width below which the entity table folds its kind column into the name
 BAR_MAX = 20  # bar cells at full console width
 _EIGHTHS = " ▏▎▍▌▋▊▉"  # partial block characters, so short bars still differ
 # Bidi embeddings, overrides and isolates: harmless in HTML, but in a terminal they reorder what follows.
@@ -37,28 +39,38 @@ class _TechniqueRow:
     name: str
     count: int
     paragraphs: int
+    strength: str
 
 
 def render_text(analysis: Analysis, console: Console, top: int = 8) -> None:
-    """Print the summary: header, techniques with bars, genre and frames, narratives, entities, then the
-    ``top`` strongest spans and ``top`` loaded paragraphs."""
+    """Print the summary: header and warnings, techniques with bars, genre and frames, narratives,
+    entities, claims, then the ``top`` strongest spans and ``top`` loaded paragraphs."""
+    from unspin.render import text_findings as findings  # that module builds on this one
+
     console.print(_header(analysis))
+    warnings = findings.warnings_text(analysis)
+    if warnings is not None:
+        console.print(warnings)
     rows = _technique_rows(analysis)
     if rows:
         console.print(_techniques_table(rows, console.width))
     else:
         console.print(Text("No persuasion techniques found in this text.", style="bold green"))
-    gist = _gist(analysis)
+    cannot = undetectable(analysis)
+    if cannot:
+        line = Text("Cannot detect (no training examples, so absent ≠ not there): ", style="dim")
+        line.append(", ".join(pretty(t) for t in cannot))
+        console.print(line, "")
+    gist = findings.gist(analysis)
     if gist is not None:
         console.print(gist)
-    console.print(_narratives(analysis))
-    console.print(_entities(analysis, console.width))
-    from unspin.render.claims import claims_text  # that module builds on this one
-
-    console.print(claims_text(analysis))
+    console.print(findings.narratives(analysis))
+    console.print(findings.entities(analysis, console.width))
+    console.print(findings.claims(analysis))
     if analysis.spans:
         console.print(_spans_table(analysis, top))
         console.print(_paragraphs_table(analysis, top))
+    console.print(Text(STRENGTH_NOTE + " `--format json` has the numbers.", style="dim"))
 
 
 # ---------------------------------------------------------------- text helpers
@@ -102,12 +114,13 @@ def _duration(ms: float) -> str:
 
 
 def _header(analysis: Analysis) -> Text:
-    title = analysis.title or analysis.source.name or analysis.source.url or "Untitled text"
+    title = display_title(analysis)
     timings = analysis.timings_ms
     total = timings.get("total", sum(timings.values()))
     facts = [
         plural(len(analysis.text.split()), "word"),
         plural(len(analysis.paragraphs), "paragraph"),
+        *([f"language {analysis.language}"] if analysis.language else []),
         f"model {analysis.model.name} {analysis.model.version}",
     ]
     if timings:
@@ -125,34 +138,45 @@ def _table(title: str) -> Table:
 
 def _technique_rows(analysis: Analysis) -> list[_TechniqueRow]:
     """Techniques by count; from the summary, or from the spans when a caller left the summary empty."""
+    strengths = technique_strengths(analysis.spans)
     if analysis.techniques:
-        rows = [_TechniqueRow(s.name, s.count, s.paragraphs) for s in analysis.techniques]
+        rows = [
+            _TechniqueRow(s.name, s.count, s.paragraphs, strengths.get(s.technique, "—"))
+            for s in analysis.techniques
+        ]
     else:
         counts = Counter(s.technique for s in analysis.spans)
         paras: dict[str, set[int]] = defaultdict(set)
         for s in analysis.spans:
             paras[s.technique].add(s.paragraph)
-        rows = [_TechniqueRow(pretty(t), n, len(paras[t])) for t, n in counts.items()]
+        rows = [_TechniqueRow(pretty(t), n, len(paras[t]), strengths[t]) for t, n in counts.items()]
     return sorted(rows, key=lambda r: -r.count)  # stable: ties keep the summary's order
 
 
+def bar_cells(width: int) -> int:
+    """The bar takes what the other columns leave at this console width; from 88 columns, BAR_MAX."""
+    return max(3, min(BAR_MAX, width - 68))
+
+
 def _techniques_table(rows: list[_TechniqueRow], width: int) -> Table:
-    # The bar takes what the other columns leave at this width; at 80 columns that is BAR_MAX.
-    bar_width = max(3, min(BAR_MAX, width - 56))
+    bar_width = bar_cells(width)
     table = _table("Techniques")
     table.add_column("Technique", ratio=1)
     table.add_column("Spans", justify="right", no_wrap=True)
     table.add_column("Paras", justify="right", no_wrap=True)
+    table.add_column("Strongest", no_wrap=True)
     table.add_column("", no_wrap=True, overflow="crop", min_width=bar_width, style="cyan")
     top = rows[0].count
     for r in rows:
-        table.add_row(Text(clean(r.name)), str(r.count), str(r.paragraphs), bar(r.count, top, bar_width))
+        table.add_row(
+            Text(clean(r.name)), str(r.count), str(r.paragraphs), r.strength, bar(r.count, top, bar_width)
+        )
     return table
 
 
 def strongest_spans(analysis: Analysis, top: int) -> list[TechniqueSpan]:
-    """The ``top`` spans by confidence; ties in reading order."""
-    return sorted(analysis.spans, key=lambda s: (-s.confidence, s.start, s.end))[: max(top, 0)]
+    """The ``top`` spans by strength, then confidence; ties in reading order."""
+    return strength_order(analysis.spans)[: max(top, 0)]
 
 
 def _spans_table(analysis: Analysis, top: int) -> Table:
@@ -166,7 +190,7 @@ def _spans_table(analysis: Analysis, top: int) -> Table:
         cell.append(pretty(s.technique), style="bold")
         cell.append(f"  ¶ {s.paragraph + 1}\n", style="dim")
         cell.append("“" + trim(clean(s.text), QUOTE_CHARS) + "”", style="italic")
-        table.add_row(f"{s.confidence:.0%}", cell)
+        table.add_row(s.strength, cell)
     return table
 
 
@@ -196,105 +220,6 @@ def _paragraphs_table(analysis: Analysis, top: int) -> Table:
     return table
 
 
-# ---------------------------------------------------------------- article-level findings
-
-
-def _pct(x: float) -> str:
-    return f"{x:.0%}"
-
-
 def paragraph_refs(evidence: list[Evidence]) -> str:
     """``¶3, ¶7``: the evidence paragraphs, numbered from 1 like the rest of the summary, best first."""
     return ", ".join(f"¶{e.paragraph + 1}" for e in evidence)
-
-
-def _gist(analysis: Analysis) -> Text | None:
-    """``Genre: opinion (93%)`` and ``Frames: Security and defense 91%, ...``, one line each."""
-    lines: list[Text] = []
-    if analysis.genre is not None:
-        line = Text("Genre: ", style="bold")
-        line.append(clean(analysis.genre.label))
-        line.append(f" ({_pct(analysis.genre.confidence)})", style="dim")
-        lines.append(line)
-    if analysis.frames:
-        line = Text("Frames: ", style="bold")
-        for i, f in enumerate(analysis.frames):
-            line.append(", " if i else "")
-            line.append(clean(f.name))
-            line.append(f" {_pct(f.confidence)}", style="dim")
-        lines.append(line)
-    if not lines:
-        return None
-    gist = Text("\n").join(lines)
-    gist.append("\n")
-    return gist
-
-
-def _narrative_cell(n: SubnarrativeFinding) -> RenderableType:
-    """A narrative: name, domain, evidence paragraphs, an excerpt of the best one; a subnarrative: indented
-    name and evidence paragraphs."""
-    top = isinstance(n, NarrativeFinding)
-    cell = Text() if top else Text("↳ ", style="dim")
-    cell.append(clean(n.name), style="bold" if top else "")
-    if isinstance(n, NarrativeFinding):
-        cell.append(f"  {clean(DOMAIN_NAMES.get(n.domain, n.domain))}", style="dim")
-    if n.evidence:
-        cell.append(f"  {paragraph_refs(n.evidence)}", style="dim")
-        if top:
-            cell.append("\n")
-            cell.append("“" + trim(clean(n.evidence[0].text), EXCERPT_CHARS) + "”", style="italic")
-    # Padding keeps a subnarrative's wrapped lines indented too.
-    return cell if top else Padding(cell, (0, 0, 0, 2))
-
-
-def _narratives(analysis: Analysis) -> RenderableType:
-    if not analysis.narratives:
-        return Text.assemble(("Narratives\n", "bold"), "No known narrative (Other)\n")
-    table = _table("Narratives")
-    table.show_header = False
-    table.add_column(justify="right", no_wrap=True)
-    table.add_column(ratio=1)
-    for n in analysis.narratives:
-        table.add_row(_pct(n.confidence), _narrative_cell(n), end_section=not n.subnarratives)
-        for i, sub in enumerate(n.subnarratives, 1):
-            table.add_row(_pct(sub.confidence), _narrative_cell(sub), end_section=i == len(n.subnarratives))
-    return table
-
-
-def _role_cell(e: Entity) -> Text:
-    cell = Text()
-    if e.main_role is None:
-        cell.append("—", style="dim")
-    else:
-        cell.append(clean(e.main_role), style="bold")
-        cell.append(f" {_pct(e.confidence)}", style="dim")
-    for r in e.fine_roles:
-        cell.append(" · ", style="dim")
-        cell.append(clean(r.role))
-        cell.append(f" {_pct(r.confidence)}", style="dim")
-    if e.evidence is not None:
-        cell.append("\n")
-        cell.append("“" + trim(clean(e.evidence.text), EXCERPT_CHARS) + "”", style="italic")
-    return cell
-
-
-def _entities(analysis: Analysis, width: int) -> RenderableType:
-    if not analysis.entities:
-        return Text.assemble(("Entities\n", "bold"), ("No named entities found.\n", "dim"))
-    # Below NARROW columns the kind goes under the name, so that the name and role keep some width.
-    narrow = width < NARROW
-    table = _table("Entities")
-    table.add_column("Entity", ratio=1 if narrow else None)
-    if not narrow:
-        table.add_column("Kind", no_wrap=True)
-    table.add_column("#" if narrow else "Mentions", justify="right", no_wrap=True)
-    table.add_column("Role", ratio=2 if narrow else 1)
-    shown = analysis.entities[:MAX_ENTITIES]  # framed ones first: the analysis sorts them so
-    for e in shown:
-        name, kind = Text(clean(e.name)), Text(clean(e.kind), style="dim")
-        cells = [Text.assemble(name, "\n", kind)] if narrow else [name, kind]
-        table.add_row(*cells, str(len(e.mentions)), _role_cell(e))
-    rest = len(analysis.entities) - len(shown)
-    if rest:
-        table.caption, table.caption_justify = Text(f"+{rest} more\n", style="dim"), "left"
-    return table

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ def add_report_parser(sub: Any) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from unspin.batch.output import HTML_DIR
     from unspin.report.data import load_corpus
     from unspin.report.html import render_report
     from unspin.report.terminal import print_summary
@@ -40,7 +42,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.outdir, period=args.period, top=args.top)
     target = args.output or args.outdir / "report.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_report(corpus, top=args.top), encoding="utf-8")
+    # Links to the per-article reports, relative to where this report is written (readable anywhere).
+    pages = Path(os.path.relpath((args.outdir / HTML_DIR).resolve(), target.parent.resolve()))
+    target.write_text(render_report(corpus, top=args.top, pages=pages.as_posix()), encoding="utf-8")
     if not args.quiet:
         print_summary(corpus, Console(), top=args.top)
     print(f"wrote {target}", file=sys.stderr)

@@ -16,8 +16,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from unspin.batch.output import REJECTS
+from unspin.batch.output import HTML_DIR, REJECTS, html_name
 from unspin.errors import BadInput
+from unspin.report.labels import canonical_names, is_content_wording
 
 NO_OUTLET = "(no source)"
 UNDATED = "undated"
@@ -52,6 +53,7 @@ class Corpus:
     top_spans: dict[str, list[tuple[str, int, int]]]  # technique -> (text, count, outlets)
     top_claims: list[dict[str, object]] = field(default_factory=list)
     genres_by_outlet: Share = field(default_factory=dict)
+    loaded_articles: dict[str, list[dict[str, object]]] = field(default_factory=dict)  # outlet -> articles
 
 
 def _read(outdir: Path, name: str, columns: list[str]) -> pa.Table:
@@ -76,14 +78,32 @@ def parse_date(value: str | None) -> date | None:
         return None
 
 
-def choose_period(first: date | None, last: date | None, period: str) -> str:
-    """``auto``: a bucket that gives a readable number of points for the date range."""
+MAX_BINS = 24  # points on a trend line; more and the labels crowd out
+MIN_PER_BIN = 5  # articles per period, on average: fewer and every share jumps with one article
+
+
+def choose_period(first: date | None, last: date | None, period: str, days: list[date] | None = None) -> str:
+    """``auto``: the finest bucket that gives at most ``MAX_BINS`` periods over the date range and, when
+    the dates are known, ``MIN_PER_BIN`` articles per period on average; else the coarsest with two."""
     if period != "auto":
         return period
     if first is None or last is None:
         return "month"
+    coarsest = "month"
+    for candidate in ("day", "week", "month", "year"):
+        bins = {bucket(d, candidate) for d in days} if days else None
+        span = len(bins) if bins is not None else _bins_between(first, last, candidate)
+        if span < 2:  # one point is no trend
+            break
+        if span <= MAX_BINS and (days is None or len(days) >= MIN_PER_BIN * span):
+            return candidate
+        coarsest = candidate
+    return coarsest
+
+
+def _bins_between(first: date, last: date, period: str) -> int:
     days = (last - first).days
-    return "year" if days > 3 * 365 else "month" if days > 180 else "week" if days > 45 else "day"
+    return {"day": days + 1, "week": days // 7 + 1, "month": days // 30 + 1, "year": days // 365 + 1}[period]
 
 
 def bucket(d: date | None, period: str) -> str:
@@ -136,7 +156,7 @@ def load_corpus(outdir: Path, period: str = "auto", top: int = 10) -> Corpus:
     days = [parse_date(d) for d in arts["date"].to_pylist()]
     dated = [d for d in days if d is not None]
     first, last = (min(dated), max(dated)) if dated else (None, None)
-    period = choose_period(first, last, period)
+    period = choose_period(first, last, period, dated)
     arts = arts.append_column("period", pa.array([bucket(d, period) for d in days], pa.string()))
     outlet_articles = {k[0]: n for k, n in _counts(arts, ["outlet"]).items()}
     outlets = sorted(outlet_articles, key=lambda o: (-outlet_articles[o], o))
@@ -161,6 +181,9 @@ def load_corpus(outdir: Path, period: str = "auto", top: int = 10) -> Corpus:
 
     ents = _read(outdir, "entities", ["id", "outlet", "name", "main_role"])
     ents = ents.set_column(3, "main_role", pc.fill_null(ents["main_role"], NO_ROLE))
+    names = canonical_names(ents["name"].to_pylist())  # "the Kremlin" = "Kremlin"; "S" is no entity
+    ents = ents.set_column(2, "name", pa.array([names[n] for n in ents["name"].to_pylist()], pa.string()))
+    ents = ents.filter(pc.not_equal(ents["name"], ""))
     ents = ents.append_column("period", pa.array([period_of.get(i, UNDATED) for i in ents["id"].to_pylist()]))
     entity_articles = {k[0]: n for k, n in _counts(ents, ["name"]).items()}
     top_entities = sorted(entity_articles, key=lambda e: (-entity_articles[e], e))[:top]
@@ -206,7 +229,10 @@ def load_corpus(outdir: Path, period: str = "auto", top: int = 10) -> Corpus:
         roles_over_time={r: dict(v) for r, v in roles_over_time.items()},
         top_spans=_top_spans(outdir, top),
         top_claims=_top_claims(outdir, top),
-        genres_by_outlet=_shares(_counts(arts.drop_null(), ["genre", "outlet"]), outlet_articles),
+        genres_by_outlet=_shares(
+            _counts(arts.filter(pc.is_valid(arts["genre"])), ["genre", "outlet"]), outlet_articles
+        ),
+        loaded_articles=_loaded_articles(outdir, outlets),
     )
 
 
@@ -226,7 +252,7 @@ def _top_spans(outdir: Path, top: int) -> dict[str, list[tuple[str, int, int]]]:
         strict=True,
     )
     for technique, text, n, outlets in sorted(rows, key=lambda r: (-r[2], r[0], r[1])):
-        if len(out[technique]) < top:
+        if len(out[technique]) < top and is_content_wording(text):
             out[technique].append((text, n, outlets))
     return dict(out)
 
@@ -274,3 +300,30 @@ def _top_claims(outdir: Path, top: int) -> list[dict[str, object]]:
         }
         for r in rows[:top]
     ]
+
+
+LOADED_PER_OUTLET = 5
+MIN_WORDS = 50  # shorter texts make spans per 1,000 words meaningless
+
+
+def _loaded_articles(outdir: Path, outlets: list[str]) -> dict[str, list[dict[str, object]]]:
+    """Per outlet, the articles with the most technique spans per 1,000 words: where to read first, with
+    the file name of each one's own report (``unspin batch --html``) when it was written."""
+    arts = _read(outdir, "articles", ["id", "outlet", "date", "title", "words", "spans", "genre"]).to_pylist()
+    html = outdir / HTML_DIR
+    out: dict[str, list[dict[str, object]]] = {}
+    for outlet in outlets:
+        rows = [r for r in arts if r["outlet"] == outlet and (r["words"] or 0) >= MIN_WORDS]
+        rows.sort(key=lambda r: (-r["spans"] / r["words"], str(r["id"])))
+        picked = []
+        for r in rows[:LOADED_PER_OUTLET]:
+            page = html_name(str(r["id"]))
+            picked.append(
+                {
+                    **r,
+                    "rate": 1000 * r["spans"] / r["words"],
+                    "page": page if (html / page).exists() else None,
+                }
+            )
+        out[outlet] = picked
+    return out

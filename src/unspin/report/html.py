@@ -26,6 +26,9 @@ h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd}
 th,td{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums}img{max-width:100%;display:block;margin:.8rem 0}
 .q{font-style:italic}.muted{color:#777}details{margin:.3rem 0}
+code{background:#f3f3f3;border-radius:3px;padding:0 .2rem}h3{margin:1.2rem 0 .2rem;font-size:1rem}
+table{display:block;max-width:100%;overflow-x:auto}td:last-child{min-width:10rem}
+@media (max-width:40rem){body{margin:1rem auto;font-size:13px}h1{font-size:1.5rem}h2{font-size:1.15rem}}
 """
 
 
@@ -58,6 +61,13 @@ def _img(uri: str, alt: str) -> str:
     return f'<img src="{uri}" alt="{_e(alt)}">'
 
 
+def _opinion(c: Corpus, outlet: str) -> str:
+    """The outlet's share of opinion pieces: 0% when its articles have a genre and none is opinion."""
+    if not any(outlet in by for by in c.genres_by_outlet.values()):
+        return ""  # no genre at all (a model without the genre head)
+    return f"{100 * c.genres_by_outlet.get('opinion', {}).get(outlet, 0.0):.0f}%"
+
+
 def _overview(c: Corpus) -> str:
     rows = []
     for o in c.outlets:
@@ -65,7 +75,7 @@ def _overview(c: Corpus) -> str:
         rows.append(
             f"<tr><td>{_e(o)}</td><td class=n>{c.outlet_articles[o]:,}</td>"
             f"<td class=n>{c.outlet_words.get(o, 0):,}</td><td class=n>{c.spans_per_kword.get(o, 0):.1f}</td>"
-            f"<td class=n>{_pct(c.genres_by_outlet.get('opinion', {}).get(o))}</td>"
+            f"<td class=n>{_opinion(c, o)}</td>"
             f"<td>{_e(', '.join(pretty(t) for t in top))}</td></tr>"
         )
     table = (
@@ -79,6 +89,41 @@ def _overview(c: Corpus) -> str:
         "spans per 1,000 words",
     )
     return f"<h2>Outlets side by side</h2>{table}{_img(chart, 'spans per 1,000 words by outlet')}"
+
+
+GLANCE_TECHNIQUES = 10
+GLANCE_NARRATIVES = 8
+
+
+def _glance(c: Corpus) -> str:
+    """The plot a reader wants first: each outlet's technique mix beside its narratives."""
+    outlets = c.outlets[:MAX_OUTLETS]
+    techs = _ranked(c.techniques_by_outlet, c.outlets, GLANCE_TECHNIQUES)
+    narrs = _ranked(c.narratives_by_outlet, c.outlets, GLANCE_NARRATIVES)
+    if not outlets or not (techs or narrs):
+        return ""
+    left = (
+        "Techniques: % of articles",
+        [pretty(t) for t in techs],
+        [[c.techniques_by_outlet.get(t, {}).get(o) for t in techs] for o in outlets],
+    )
+    right = (
+        "Narratives: % of articles",
+        [_short(n) for n in narrs],
+        [[c.narratives_by_outlet.get(n, {}).get(o) for n in narrs] for o in outlets],
+    )
+    chart = plots.side_by_side(outlets, left, right)
+    return (
+        "<h2>At a glance: technique mix and narratives by outlet</h2>"
+        "<p>Per outlet (rows), the share of its articles with each of the most used techniques (left) and "
+        "each of the most pushed narratives (right).</p>"
+        f"{_img(chart, 'technique mix and narratives by outlet, side by side')}"
+    )
+
+
+def _short(label: str) -> str:
+    """A narrative label without its domain: ``URW: Praise of Russia`` -> ``Praise of Russia``."""
+    return label.split(": ", 1)[1] if ": " in label else label
 
 
 def _by_outlet(c: Corpus, share: Share, what: str, top: int) -> str:
@@ -127,6 +172,13 @@ def _trends(c: Corpus) -> str:
             "<h2>Over time</h2><p class=muted>Fewer than two dated periods: give a --date-field to batch.</p>"
         )
     parts = [f"<h2>Over time (by {_e(c.period_name)})</h2>"]
+    counts = [c.period_articles.get(p, 0) for p in c.periods]
+    parts.append(
+        "<p>Each point is a share of that period's articles; the bars say how many articles it stands on.</p>"
+    )
+    parts.append(
+        _img(plots.counts(c.periods, counts, f"Articles per {c.period_name}"), "articles per period")
+    )
     techs = _ranked(c.techniques_over_time, c.periods, TREND_SERIES)
     parts.append(
         _img(
@@ -204,6 +256,39 @@ def _spans(c: Corpus) -> str:
     return "<h2>Most frequent spans per technique</h2>" + "".join(blocks)
 
 
+def _articles(c: Corpus, pages: str | None) -> str:
+    """Per outlet, the articles with the most technique spans per 1,000 words, each linked to its own
+    report when ``unspin batch --html`` wrote one."""
+    if not any(c.loaded_articles.values()):
+        return ""
+    blocks = []
+    for outlet in c.outlets[:MAX_OUTLETS]:
+        rows = []
+        for r in c.loaded_articles.get(outlet, []):
+            name = str(r["title"] or r["id"])
+            page = r.get("page")
+            title = (
+                f'<a href="{_e(pages + "/" + str(page))}">{_e(name)}</a>'
+                if page and pages is not None
+                else _e(name)
+            )
+            rows.append(
+                f"<tr><td>{title}</td><td>{_e(r['date'] or '')}</td><td>{_e(r['genre'] or '')}</td>"
+                f"<td class=n>{float(r['rate']):.1f}</td></tr>"  # type: ignore[arg-type]
+            )
+        if rows:
+            blocks.append(
+                f"<h3>{_e(outlet)}</h3><table><tr><th>Article</th><th>Date</th><th>Genre</th>"
+                f"<th>Spans / 1k words</th></tr>{''.join(rows)}</table>"
+            )
+    hint = (
+        ""
+        if any(r.get("page") for rows in c.loaded_articles.values() for r in rows)
+        else "<p class=muted>Run <code>unspin batch ... --html</code> to link each article to its own report.</p>"
+    )
+    return "<h2>Where to read first: the most loaded articles</h2>" + hint + "".join(blocks)
+
+
 def _link(url: object, text: object) -> str:
     if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
         return f'<a href="{_e(url)}" rel="noreferrer noopener">{_e(text)}</a>'
@@ -224,18 +309,22 @@ def _claims(c: Corpus) -> str:
     )
 
 
-def render_report(c: Corpus, top: int = 10) -> str:
+def render_report(c: Corpus, top: int = 10, pages: str | None = "html") -> str:
+    """The report; ``pages``: the per-article reports' folder as a link from where the report is written
+    (``html`` beside ``OUTDIR/report.html``), None for no links."""
     dates = f"{c.first_date} to {c.last_date}" if c.first_date else "no dates"
     body = "".join(
         [
             "<h1>Corpus report</h1>",
             f"<p class=meta>{c.articles:,} articles · {len(c.outlets):,} outlets · {c.words:,} words · "
             f"{_e(dates)} · {c.rejected:,} rejected records · unspin {_e(__version__)}</p>",
+            _glance(c),
             _overview(c),
             _by_outlet(c, c.techniques_by_outlet, "Techniques", 23),
             _by_outlet(c, c.narratives_by_outlet, "Narratives", top),
             _roles(c),
             _trends(c),
+            _articles(c, pages),
             _spans(c),
             _claims(c),
         ]

@@ -97,3 +97,46 @@ def bars(values: dict[str, float], title: str, xlabel: str) -> str:
     ax.set_xlabel(xlabel)
     ax.set_title(title, loc="left")
     return to_data_uri(fig)
+
+
+def side_by_side(
+    outlets: Sequence[str],
+    left: tuple[str, Sequence[str], Sequence[Sequence[float | None]]],
+    right: tuple[str, Sequence[str], Sequence[Sequence[float | None]]],
+) -> str:
+    """Two heatmaps sharing their rows (the outlets): ``(title, column labels, rows × columns shares)``
+    each; e.g. the technique mix beside the narratives, the first thing to compare outlets by."""
+    widths = [max(1, len(left[1])), max(1, len(right[1]))]
+    fig, axes = plt.subplots(
+        1,
+        2,
+        figsize=(2.2 + 0.55 * sum(widths), 1.6 + 0.38 * len(outlets)),
+        gridspec_kw={"width_ratios": widths},
+    )
+    for n, (ax, (title, cols, grid)) in enumerate(zip(axes, (left, right), strict=True)):
+        values = [[float("nan") if v is None else v for v in row] for row in grid]
+        top = max(0.01, max((v for row in grid for v in row if v), default=1))
+        ax.imshow(values, cmap="Oranges" if n == 0 else "Blues", vmin=0.0, vmax=top, aspect="auto")
+        ax.set_xticks(range(len(cols)), labels=list(cols), rotation=40, ha="right")
+        ax.set_yticks(range(len(outlets)), labels=list(outlets) if n == 0 else [""] * len(outlets))
+        for i, row in enumerate(grid):
+            for j, v in enumerate(row):
+                if v:
+                    ax.text(j, i, f"{100 * v:.0f}", ha="center", va="center", fontsize=7,
+                            color="white" if v > 0.6 * top else "black")  # fmt: skip
+        ax.set_title(title, loc="left")
+    return to_data_uri(fig)
+
+
+def counts(periods: Sequence[str], values: Sequence[int], title: str) -> str:
+    """Articles per period: how much each point of the trends stands on."""
+    fig, ax = plt.subplots(figsize=(8, 1.8))
+    ax.bar(range(len(periods)), values, color=COLOURS[0])
+    for i, v in enumerate(values):
+        ax.text(i, v, str(v), ha="center", va="bottom", fontsize=7)
+    step = max(1, len(periods) // 12)
+    ax.set_xticks(range(0, len(periods), step), labels=list(periods)[::step], rotation=30, ha="right")
+    ax.set_ylabel("articles")
+    ax.set_title(title, loc="left")
+    ax.margins(y=0.25)
+    return to_data_uri(fig)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from unspin.errors import BadInput, NetworkError, Refused, UnspinError
+from unspin.errors import UnspinError
 from unspin.serve import assets
 from unspin.serve.config import Settings
 from unspin.serve.engine import AnalysisPool, Outcome, Overloaded
@@ -32,10 +32,11 @@ from unspin.serve.models import (
     ClaimMatch,
     Health,
     Meta,
-    Problem,
     TechniqueInfo,
 )
+from unspin.serve.problems import problem, responses, status_for
 from unspin.serve.security import Guard
+from unspin.serve.views import summarize, view_routes
 from unspin.store import analyses as store
 from unspin.store.db import Database
 from unspin.version import __version__
@@ -44,21 +45,6 @@ if TYPE_CHECKING:
     from unspin.analyzer import Analyzer
 
 MAX_FETCHES = 4  # URL fetches and HTML extractions at once, per worker
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem} for code in (400, 401, 403, 404, 413, 415, 422, 429, 502, 503)
-}
-
-
-def problem(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
-
-
-def _status_for(err: UnspinError) -> int:
-    if isinstance(err, Refused):
-        return 413 if "limit" in str(err) or "larger than" in str(err) else 403
-    if isinstance(err, NetworkError):
-        return 502
-    return 400 if isinstance(err, BadInput) else 500
 
 
 def record_json(outcome: Outcome, feedback: list[store.Feedback] | None = None) -> Response:
@@ -80,13 +66,6 @@ def _feedback_dict(f: store.Feedback) -> dict[str, Any]:
         "target": f.target, "key": f.key, "verdict": f.verdict, "technique": f.technique,
         "start": f.start, "end": f.end, "note": f.note, "created_at": f.created_at,
     }  # fmt: skip
-
-
-def _summary(row: store.StoredAnalysis) -> AnalysisSummary:
-    return AnalysisSummary(
-        id=row.id, title=row.title, source=row.source, created_at=row.created_at, spans=row.spans,
-        model_version=row.model_version,
-    )  # fmt: skip
 
 
 def create_app(settings: Settings, analyzer: Analyzer | None = None) -> Guard:
@@ -136,9 +115,8 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> Guard:
 
     @app.exception_handler(UnspinError)
     async def unspin_error(request: Request, err: UnspinError) -> JSONResponse:
-        # The core's messages end with CLI advice ("; pass --max-bytes ..."), which an API user cannot take.
-        message = str(err).split("; pass --")[0].rstrip(".") + "."
-        return problem(_status_for(err), message)
+        # err.message leaves out the command-line hint ("pass --max-bytes ..."): an API user cannot take it.
+        return problem(status_for(err), err.message)
 
     @app.exception_handler(Overloaded)
     async def overloaded(request: Request, err: Overloaded) -> JSONResponse:
@@ -163,9 +141,9 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> Guard:
     async def healthz() -> Health:
         return Health(status="ok", version=__version__)
 
-    @app.get("/api/meta", response_model=Meta, tags=["service"], responses=ERRORS)
+    @app.get("/api/meta", response_model=Meta, tags=["service"], responses=responses())
     async def meta() -> Meta:
-        from unspin.render.html import technique_numbers
+        from unspin.render.palette import technique_numbers
         from unspin.taxonomy import TECHNIQUE_DEFINITIONS, TECHNIQUES, pretty
 
         numbers = technique_numbers([])
@@ -181,7 +159,7 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> Guard:
         "/api/analyze",
         response_model=AnalysisRecord,
         tags=["analyses"],
-        responses=ERRORS,
+        responses=responses(400, 403, 413, 415, 422, 502, 503),
         summary="Analyze text, a URL or HTML; stored and deduplicated by input and model version",
     )
     async def analyze(body: AnalyzeRequest) -> Response:
@@ -200,16 +178,25 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> Guard:
             feedback = await asyncio.to_thread(lambda: store.feedback_for(conn(), seq))
         return record_json(outcome, feedback)
 
-    @app.get("/api/analyses", response_model=AnalysisPage, tags=["analyses"], responses=ERRORS)
+    @app.get("/api/analyses", response_model=AnalysisPage, tags=["analyses"], responses=responses(422))
     async def list_analyses(
         q: Annotated[str | None, Query(max_length=500, description="Words in the title or text")] = None,
         limit: Annotated[int, Query(ge=1, le=store.MAX_PAGE)] = 20,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> AnalysisPage:
-        rows, total = await asyncio.to_thread(lambda: store.page(conn(), q, limit, offset))
-        return AnalysisPage(items=[_summary(r) for r in rows], total=total, limit=limit, offset=offset)
+        def load() -> tuple[list[AnalysisSummary], int]:
+            rows, total = store.page(conn(), q, limit, offset)
+            return [summarize(conn(), r) for r in rows], total
 
-    @app.get("/api/analyses/{analysis_id}", response_model=AnalysisRecord, tags=["analyses"], responses=ERRORS)
+        items, total = await asyncio.to_thread(load)
+        return AnalysisPage(items=items, total=total, limit=limit, offset=offset)
+
+    @app.get(
+        "/api/analyses/{analysis_id}",
+        response_model=AnalysisRecord,
+        tags=["analyses"],
+        responses=responses(404),
+    )
     async def get_analysis(analysis_id: str) -> Response:
         def load() -> tuple[store.StoredAnalysis | None, list[store.Feedback]]:
             row = store.get(conn(), analysis_id)
@@ -220,13 +207,18 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> Guard:
             return problem(404, "No analysis with that id.")
         return record_json(Outcome(row, row.json, cached=True), feedback)
 
-    @app.delete("/api/analyses/{analysis_id}", status_code=204, tags=["analyses"], responses=ERRORS)
+    @app.delete("/api/analyses/{analysis_id}", status_code=204, tags=["analyses"], responses=responses(404))
     async def delete_analysis(analysis_id: str) -> Response:
         if not await asyncio.to_thread(lambda: store.delete(conn(), analysis_id)):
             return problem(404, "No analysis with that id.")
         return Response(status_code=204)
 
-    @app.get("/api/claims/search", response_model=list[ClaimMatch], tags=["claims"], responses=ERRORS)
+    @app.get(
+        "/api/claims/search",
+        response_model=list[ClaimMatch],
+        tags=["claims"],
+        responses=responses(400, 404, 422),
+    )
     async def claims_search(
         q: Annotated[str, Query(min_length=1, max_length=2000)],
         limit: Annotated[int, Query(ge=1, le=50)] = 10,
@@ -245,7 +237,8 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> Guard:
             for c, s in found
         ]  # fmt: skip
 
-    app.include_router(feedback_routes(conn, ERRORS))
+    app.include_router(feedback_routes(conn))
+    app.include_router(view_routes(conn))
     assets.mount(app)
     return Guard(
         app,

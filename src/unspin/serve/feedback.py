@@ -14,16 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from unspin.render.facts import span_key
 from unspin.store import analyses as store
 
 
-def span_key(technique: str, start: int, end: int) -> str:
-    return f"{technique}:{start}:{end}"
-
-
-def corrected_spans(analysis: dict[str, Any], feedback: list[store.Feedback], *, confirmed_only: bool) -> list[
-    tuple[str, int, int]
-]:
+def corrected_spans(
+    analysis: dict[str, Any], feedback: list[store.Feedback], *, confirmed_only: bool
+) -> list[tuple[str, int, int]]:
     """``(technique, start, end)`` after the analysts' corrections, sorted by start, end, technique."""
     verdicts = {f.key: f.verdict for f in feedback if f.target == "span"}
     spans: set[tuple[str, int, int]] = set()
@@ -33,19 +30,29 @@ def corrected_spans(analysis: dict[str, Any], feedback: list[store.Feedback], *,
         if verdict == "confirmed" or (verdict is None and not confirmed_only):
             spans.add((s["technique"], s["start"], s["end"]))
     for f in feedback:
-        if f.target == "span" and f.verdict == "missed" and f.technique and f.start is not None and f.end is not None:
+        if (
+            f.target == "span"
+            and f.verdict == "missed"
+            and f.technique
+            and f.start is not None
+            and f.end is not None
+        ):
             spans.add((f.technique, f.start, f.end))
     return sorted(spans, key=lambda t: (t[1], t[2], t[0]))
 
 
-def export_lines(conn: Any, *, confirmed_only: bool = False) -> Iterator[tuple[store.StoredAnalysis, list[str]]]:
+def export_lines(
+    conn: Any, *, confirmed_only: bool = False
+) -> Iterator[tuple[store.StoredAnalysis, list[str]]]:
     for row, feedback in store.with_feedback(conn):
         analysis = json.loads(row.json)
         spans = corrected_spans(analysis, feedback, confirmed_only=confirmed_only)
         yield row, [f"{row.id}\t{t}\t{s}\t{e}" for t, s, e in spans]
 
 
-def export(conn: Any, output: Path, articles: Path | None = None, *, confirmed_only: bool = False) -> tuple[int, int]:
+def export(
+    conn: Any, output: Path, articles: Path | None = None, *, confirmed_only: bool = False
+) -> tuple[int, int]:
     """Write the span file (and, with ``articles``, each text as ``article<id>.txt``); (articles, spans)."""
     n_articles = n_spans = 0
     output.parent.mkdir(parents=True, exist_ok=True)

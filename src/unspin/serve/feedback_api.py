@@ -10,19 +10,24 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
-from unspin.serve.feedback import span_key
+from unspin.render.facts import span_key
 from unspin.serve.models import FeedbackItem, FeedbackOut
+from unspin.serve.problems import responses
 from unspin.store import analyses as store
 from unspin.store.db import utc_now
 
 
-def feedback_routes(conn: Callable[[], Any], errors: dict[int | str, dict[str, Any]]) -> APIRouter:
+def feedback_routes(conn: Callable[[], Any]) -> APIRouter:
     router = APIRouter(tags=["feedback"])
 
     def missing() -> JSONResponse:
         return JSONResponse({"error": "No analysis with that id.", "status": 404}, status_code=404)
 
-    @router.put("/api/analyses/{analysis_id}/feedback", response_model=FeedbackOut, responses=errors)
+    @router.put(
+        "/api/analyses/{analysis_id}/feedback",
+        response_model=FeedbackOut,
+        responses=responses(404, 413, 415, 422),
+    )
     async def put_feedback(analysis_id: str, item: FeedbackItem) -> Any:
         def write() -> FeedbackOut | JSONResponse | None:
             row = store.get(conn(), analysis_id)
@@ -34,7 +39,9 @@ def feedback_routes(conn: Callable[[], Any], errors: dict[int | str, dict[str, A
                     return _bad("A span verdict needs technique, start and end.")
                 if item.end > len(json.loads(row.json)["text"]):
                     return _bad("The span ends after the end of the text.")
-                key = ("missed:" if item.verdict == "missed" else "") + span_key(item.technique, item.start, item.end)
+                key = ("missed:" if item.verdict == "missed" else "") + span_key(
+                    item.technique, item.start, item.end
+                )
             assert key is not None
             record = store.Feedback(
                 item.target, key, item.verdict, item.technique, item.start, item.end, item.note, utc_now()
@@ -46,7 +53,10 @@ def feedback_routes(conn: Callable[[], Any], errors: dict[int | str, dict[str, A
         return missing() if result is None else result
 
     @router.delete(
-        "/api/analyses/{analysis_id}/feedback", status_code=204, response_model=None, responses=errors
+        "/api/analyses/{analysis_id}/feedback",
+        status_code=204,
+        response_model=None,
+        responses=responses(404, 422),
     )
     async def delete_feedback(analysis_id: str, target: str, key: str) -> Response:
         def remove() -> bool | None:

@@ -8,7 +8,7 @@ time. These calls block (network, HTML parsing), so the app runs them on a worke
 from __future__ import annotations
 
 from unspin.analysis import SourceInfo
-from unspin.errors import BadInput, Refused
+from unspin.errors import BadInput, UnsupportedScheme
 from unspin.ingest import Source, load_source, source_from_text
 from unspin.ingest.html import extract_html
 from unspin.serve.config import Settings
@@ -22,7 +22,7 @@ def source_for(request: AnalyzeRequest, settings: Settings) -> Source:
     if request.url is not None:
         url = request.url.strip()
         if not url.lower().startswith(("http://", "https://")):
-            raise Refused("Only http and https URLs can be analyzed.")
+            raise UnsupportedScheme("Only http and https URLs can be analyzed.")
         return load_source(
             url,
             title=request.title,

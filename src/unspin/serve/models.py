@@ -17,7 +17,9 @@ class AnalyzeRequest(_Body):
     """Exactly one of ``text``, ``url`` or ``html``."""
 
     text: str | None = Field(default=None, description="Plain text to analyze, exactly as given.")
-    url: str | None = Field(default=None, description="An http(s) URL: fetched (SSRF-guarded), article extracted.")
+    url: str | None = Field(
+        default=None, description="An http(s) URL: fetched (SSRF-guarded), article extracted."
+    )
     html: str | None = Field(default=None, description="An HTML page: its main article text is extracted.")
     title: str | None = Field(default=None, max_length=500, description="Title (metadata, not analyzed).")
     store: bool = Field(
@@ -84,11 +86,19 @@ class AnalysisRecord(_Body):
 
 
 class AnalysisSummary(_Body):
+    """One row of the history: enough to tell analyses apart and to see which were reviewed."""
+
     id: str
-    title: str
+    title: str = Field(description="The title; without one, the text's first words.")
     source: str
-    created_at: str
-    spans: int
+    created_at: str = Field(description="ISO 8601, UTC.")
+    spans: int = Field(description="Technique spans.")
+    words: int = 0
+    techniques: int = Field(default=0, description="Distinct techniques found.")
+    narratives: int = 0
+    claims_matched: int = Field(default=0, description="Sentences that repeat a known false claim.")
+    genre: str | None = None
+    reviewed: int = Field(default=0, description="Analysts' verdicts recorded (0: nobody reviewed it).")
     model_version: str
 
 

@@ -1,183 +1,194 @@
-/* The web app's shell: the form, the API calls, routing (/a/<id> is the shareable link), the history,
-   the findings panels and the analysts' verdicts. Everything from the server is put in the page with
-   textContent; links are built only from http(s) URLs. article.js draws the article itself. */
+/* The web app's shell: the form, the API calls, routing (/a/<id> is the shareable link), the history and
+   the analysts' verdicts. The analysis itself is the static report's view, rendered by the server
+   (GET /api/analyses/<id>/view) and run by the same script (view.js); this file only adds the verdict
+   buttons, the "add a missed span" box and the toolbar. Server text goes in with textContent; the view's
+   HTML is escaped by the renderer, parsed inertly (DOMParser runs no script) and the CSP allows none. */
 (function () {
   "use strict";
-  document.documentElement.classList.remove("nojs");
   var $ = function (id) { return document.getElementById(id); };
-  var el = window.UnspinEl, pct = window.UnspinPct;
+  var el = window.UnspinView.el;
   var techs = Object.create(null), token = sessionStorage.getItem("unspin-token") || "";
-  var cur = null, historyOffset = 0, PAGE = 20;
+  var cur = null, view = null, historyOffset = 0, PAGE = 20, selected = null;
 
-  function status(text, isError) { var s = $("status"); s.textContent = text || ""; s.classList.toggle("err", !!isError); }
+  // A message floats at the bottom left; news fades after a few seconds, errors stay until the next one.
+  var statusTimer = null;
+  function status(text, isError) {
+    var s = $("status");
+    s.textContent = text || "";
+    s.classList.toggle("err", !!isError);
+    clearTimeout(statusTimer);
+    if (text && !isError && !/\u2026$/.test(text)) { statusTimer = setTimeout(function () { s.textContent = ""; }, 6000); }
+  }
 
-  function api(method, path, body) {
-    var headers = { "Accept": "application/json" };
+  function request(method, path, body) {
+    var headers = { "Accept": "application/json, text/html" };
     if (body !== undefined) { headers["Content-Type"] = "application/json"; }
     if (token) { headers.Authorization = "Bearer " + token; }
     return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin" }).then(function (r) {
-      if (r.status === 401) { $("token-row").hidden = false; }
+      if (r.status === 401) { $("token-row").hidden = false; $("compose").hidden = false; }
+      return r;
+    }, function () { return null; });
+  }
+
+  function api(method, path, body) {
+    return request(method, path, body).then(function (r) {
+      if (r === null) { return { status: 0, data: { error: "The server cannot be reached." } }; }
       if (r.status === 204) { return { status: 204, data: null }; }
       return r.json().then(function (d) { return { status: r.status, data: d, retry: r.headers.get("Retry-After") }; },
         function () { return { status: r.status, data: { error: "The server sent no JSON (" + r.status + ")." } }; });
-    }, function () { return { status: 0, data: { error: "The server cannot be reached." } }; });
+    });
   }
 
-  var article = new window.UnspinArticle({
-    techs: techs,
-    analysis: function () { return cur.analysis; },
-    verdict: function (target, key) { return verdictOf(target, key); },
-    onVerdict: function (s, verdict) {
-      return setVerdict({ target: "span", technique: s.t, start: s.start, end: s.end }, s.t + ":" + s.start + ":" + s.end, verdict);
-    },
-    onRemoveMissed: function (s) {
-      var key = "missed:" + s.t + ":" + s.start + ":" + s.end;
-      api("DELETE", "/api/analyses/" + encodeURIComponent(cur.id) + "/feedback?target=span&key=" + encodeURIComponent(key)).then(function (r) {
-        if (r.status !== 204) { status(r.data.error, true); return; }
-        cur.feedback = cur.feedback.filter(function (f) { return !(f.target === "span" && f.key === key); });
-        drawArticle();
+  // The rendered view of the current analysis, as a detached element (null, with a message, on failure).
+  function fetchView(id) {
+    return request("GET", "/api/analyses/" + encodeURIComponent(id) + "/view").then(function (r) {
+      if (r === null || r.status !== 200) { status("The analysis could not be shown.", true); return null; }
+      return r.text().then(function (html) {
+        return new DOMParser().parseFromString(html, "text/html").querySelector(".view");
       });
-    },
-    onAdd: function (start, end, technique) {
-      api("PUT", "/api/analyses/" + encodeURIComponent(cur.id) + "/feedback",
-        { target: "span", verdict: "missed", technique: technique, start: start, end: end }).then(function (r) {
-        if (r.status !== 200) { status(r.data.error, true); return; }
-        cur.feedback.push(r.data);
-        status("Added " + (techs[technique] || {}).name + " as a missed span.");
-        drawArticle();
-      });
-    }
-  });
+    });
+  }
 
+  function feedbackPath() { return "/api/analyses/" + encodeURIComponent(cur.id) + "/feedback"; }
   function verdictOf(target, key) {
-    var f = (cur.feedback || []).filter(function (x) { return x.target === target && x.key === key; })[0];
+    var f = cur.feedback.filter(function (x) { return x.target === target && x.key === key; })[0];
     return f ? f.verdict : null;
   }
 
   function setVerdict(item, key, verdict) {
-    var path = "/api/analyses/" + encodeURIComponent(cur.id) + "/feedback";
     var req = verdict === null
-      ? api("DELETE", path + "?target=" + item.target + "&key=" + encodeURIComponent(key))
-      : api("PUT", path, Object.assign({ verdict: verdict, key: key }, item));
+      ? api("DELETE", feedbackPath() + "?target=" + item.target + "&key=" + encodeURIComponent(key))
+      : api("PUT", feedbackPath(), Object.assign({ verdict: verdict, key: key }, item));
     return req.then(function (r) {
-      if (r.status !== 200 && r.status !== 204) { status(r.data.error, true); return; }
+      if (r.status !== 200 && r.status !== 204) { status(r.data.error, true); return false; }
       cur.feedback = cur.feedback.filter(function (f) { return !(f.target === item.target && f.key === key); });
       if (verdict !== null) { cur.feedback.push(r.data); }
       status(verdict === null ? "Verdict withdrawn." : "Saved: " + (verdict === "wrong" ? "marked wrong" : "confirmed") + ".");
+      return true;
     });
   }
 
-  function verdictButtons(target, key) {
-    var box = el("div", "fb"), v = verdictOf(target, key);
+  // The article is re-rendered by the server after a change to its spans, so the renderer alone decides
+  // how a reviewed span looks; the view keeps its filters and reopens the details box.
+  function refreshArticle() {
+    return fetchView(cur.id).then(function (fresh) { if (fresh && view) { view.refresh(fresh); } });
+  }
+
+  // Confirm / Mark wrong, after the question they answer (what a verdict on a claim or a match is about).
+  function verdictButtons(question, target, key, item, onDone) {
+    var box = el("div", "fb");
+    if (question) { box.appendChild(el("span", "fb-q", question)); }
     [["confirmed", "Confirm"], ["wrong", "Mark wrong"]].forEach(function (pair) {
       var b = el("button", "", pair[1]);
       b.type = "button";
-      b.setAttribute("aria-pressed", v === pair[0] ? "true" : "false");
-      b.addEventListener("click", function () {
-        var now = verdictOf(target, key);
-        setVerdict({ target: target }, key, now === pair[0] ? null : pair[0]).then(function () {
-          box.replaceWith(verdictButtons(target, key));
-        });
+      b.setAttribute("aria-pressed", verdictOf(target, key) === pair[0] ? "true" : "false");
+      b.addEventListener("click", function (e) {
+        e.stopPropagation();
+        var next = verdictOf(target, key) === pair[0] ? null : pair[0];
+        setVerdict(item, key, next).then(function (ok) { if (ok) { onDone(next, box); } });
       });
       box.appendChild(b);
     });
     return box;
   }
 
-  // Timings for the browser test (printed there, never asserted): building the article's DOM, and from
-  // the start of show() to the first frame painted after it.
-  function drawArticle(shownAt) {
-    var missed = cur.feedback.filter(function (f) { return f.target === "span" && f.verdict === "missed"; });
-    var ms = article.render(cur.analysis, missed);
-    document.body.setAttribute("data-article-ms", ms.toFixed(1));
-    if (shownAt !== undefined) {
-      requestAnimationFrame(function () {
-        document.body.setAttribute("data-render-ms", (performance.now() - shownAt).toFixed(1));
+  function pressed(box, verdict) {
+    Array.prototype.forEach.call(box.querySelectorAll("button"), function (b, i) {
+      b.setAttribute("aria-pressed", String([verdict === "confirmed", verdict === "wrong"][i]));
+    });
+  }
+
+  // The renderer leaves an empty .fb (data-target, data-key, data-q) under each finding a verdict fits.
+  function fillFindings(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".side .fb[data-target]"), function (slot) {
+      var target = slot.getAttribute("data-target"), key = slot.getAttribute("data-key");
+      var box = verdictButtons(slot.getAttribute("data-q"), target, key, { target: target }, function (v, b) {
+        pressed(b, v);
+        var finding = b.closest(".finding");
+        if (finding) {
+          finding.classList.toggle("rv-wrong", v === "wrong");
+          finding.classList.toggle("rv-confirmed", v === "confirmed");
+        }
       });
+      slot.replaceWith(box);
+    });
+  }
+
+  var hooks = {
+    tipItem: function (item, s) {
+      if (s.m) {
+        var rm = el("button", "", "Remove");
+        rm.type = "button";
+        rm.addEventListener("click", function (e) {
+          e.stopPropagation();
+          var key = "missed:" + s.t + ":" + s.a + ":" + s.b;
+          api("DELETE", feedbackPath() + "?target=span&key=" + encodeURIComponent(key)).then(function (r) {
+            if (r.status !== 204) { status(r.data.error, true); return; }
+            cur.feedback = cur.feedback.filter(function (f) { return !(f.target === "span" && f.key === key); });
+            status("Removed.");
+            refreshArticle();
+          });
+        });
+        var box = el("div", "fb"); box.appendChild(rm); item.appendChild(box);
+        return;
+      }
+      var key = s.t + ":" + s.a + ":" + s.b, span = { target: "span", technique: s.t, start: s.a, end: s.b };
+      item.appendChild(verdictButtons("Is this highlight right?", "span", key, span, refreshArticle));
     }
-  }
+  };
 
-  function drawLegend(a) {
-    var list = $("legend"), hidden = Object.create(null), found = a.techniques || [];
-    list.textContent = "";
-    if (!found.length) { list.appendChild(el("li", "none", "No persuasion techniques found in this text.")); }
-    found.forEach(function (t) {
-      var li = el("li"), label = el("label"), box = el("input");
-      box.type = "checkbox"; box.checked = true; box.setAttribute("data-t", t.technique);
-      label.title = t.definition || "";
-      label.appendChild(box);
-      label.appendChild(el("span", "sw k" + article.numberOf(t.technique)));
-      label.appendChild(el("span", "ln", t.name));
-      label.appendChild(el("span", "ct", t.count));
-      box.addEventListener("change", function () {
-        if (box.checked) { delete hidden[t.technique]; } else { hidden[t.technique] = true; }
-        article.filter(hidden);
-      });
-      var only = el("button", "only", "only");
-      only.type = "button";
-      only.setAttribute("aria-label", "Show only " + t.name);
-      only.addEventListener("click", function () {
-        var alone = found.every(function (o) { return o.technique === t.technique || hidden[o.technique]; }) && !hidden[t.technique];
-        Object.keys(hidden).forEach(function (k) { delete hidden[k]; });
-        found.forEach(function (o) { if (!alone && o.technique !== t.technique) { hidden[o.technique] = true; } });
-        Array.prototype.forEach.call(list.querySelectorAll("input[data-t]"), function (b) { b.checked = !hidden[b.getAttribute("data-t")]; });
-        article.filter(hidden);
-      });
-      li.appendChild(label); li.appendChild(only); list.appendChild(li);
-    });
-  }
-
-  function drawMeta(record) {
-    var a = record.analysis, src = a.source || {}, dl = $("r-meta");
-    $("r-title").textContent = a.title || src.name || src.url || "Untitled text";
-    document.title = $("r-title").textContent + " \u00b7 unspin";
-    dl.textContent = "";
-    var facts = [["Source", src.kind + (src.url || src.name ? " \u00b7 " + (src.url || src.name) : "")],
-      ["Text", a.text.split(/\s+/).filter(Boolean).length + " words \u00b7 " + a.paragraphs.length + " paragraphs \u00b7 " + a.spans.length + " spans"],
-      ["Model", a.model.name + " " + a.model.version]];
-    if (a.genre) { facts.push(["Genre", a.genre.label + " " + pct(a.genre.confidence)]); }
-    if ((a.frames || []).length) { facts.push(["Frames", a.frames.map(function (f) { return f.name + " " + pct(f.confidence); }).join(", ")]); }
-    if (record.created_at) { facts.push(["Analyzed", record.created_at.replace("T", " ")]); }
-    facts.forEach(function (f) {
-      var d = el("div"); d.appendChild(el("dt", "", f[0])); d.appendChild(el("dd", "", f[1])); dl.appendChild(d);
-    });
-    var link = record.id ? location.origin + "/a/" + record.id : "";
-    $("share").value = link;
-    $("copy").hidden = $("delete").hidden = !record.id;
-  }
-
-  var panels = window.UnspinPanels({ article: article, verdictButtons: verdictButtons });
-
-  function show(record) {
+  function show(record, fresh) {
     var shownAt = performance.now();
     document.body.removeAttribute("data-render-ms");
     cur = record;
     cur.feedback = cur.feedback || [];
-    $("result").hidden = false;
-    drawMeta(record);
-    drawLegend(record.analysis);
-    drawArticle(shownAt);
-    article.markMentions([]);
-    $("ent-status").textContent = "";
-    panels.narratives(record.analysis);
-    panels.entities(record.analysis);
-    panels.claims(record.analysis);
+    var host = $("result"), node = document.importNode(fresh, true);
+    host.textContent = "";
+    host.appendChild(node);
+    host.hidden = false;
+    $("compose").hidden = true;
+    $("new-btn").hidden = false;
+    skipTo("#article", "Skip to the article");
+    view = window.UnspinView.mount(node, hooks);
+    fillFindings(node);
+    var h1 = node.querySelector("h1");
+    document.title = (h1 ? h1.textContent : "Analysis") + " \u00b7 unspin";
+    $("share").value = record.id ? location.origin + "/a/" + record.id : "";
+    $("share-tools").hidden = !record.id;
+    document.body.setAttribute("data-article-ms", (performance.now() - shownAt).toFixed(1));
+    requestAnimationFrame(function () { document.body.setAttribute("data-render-ms", (performance.now() - shownAt).toFixed(1)); });
   }
 
-  function open(id, push) {
+  // done: the status to leave once it is shown ("Analyzed.")
+  function open(id, push, focusTitle, done) {
     status("Loading\u2026");
-    return api("GET", "/api/analyses/" + encodeURIComponent(id)).then(function (r) {
+    return Promise.all([api("GET", "/api/analyses/" + encodeURIComponent(id)), fetchView(id)]).then(function (got) {
+      var r = got[0];
       if (r.status !== 200) { status(r.data.error, true); return; }
-      status("");
+      if (!got[1]) { return; }
+      status(done || "");
       if (push) { history.pushState({ id: id }, "", "/a/" + encodeURIComponent(id)); }
-      show(r.data);
+      show(r.data, got[1]);
+      if (focusTitle) { var h1 = $("result").querySelector("h1"); h1.setAttribute("tabindex", "-1"); h1.focus(); }
     });
   }
 
+  // The page's first Tab stop goes where the reader wants: the text box, or the article once one is shown.
+  function skipTo(target, text) { var k = $("skip"); k.href = target; k.textContent = text; }
+  $("skip").addEventListener("click", function (e) {
+    var target = document.querySelector($("skip").getAttribute("href"));
+    if (target) { e.preventDefault(); target.focus(); }
+  });
+
   function route() {
     var m = /^\/a\/([A-Za-z0-9_-]+)$/.exec(location.pathname);
-    if (m) { open(m[1], false); } else { $("result").hidden = true; cur = null; }
+    if (m && cur && cur.id === m[1]) { return; }  // only the #fragment changed
+    if (m) { open(m[1], false); return; }
+    $("result").hidden = true; $("result").textContent = ""; cur = null; view = null;
+    $("compose").hidden = false; $("new-btn").hidden = true; $("share-tools").hidden = true;
+    skipTo("#input", "Skip to the text box");
+    document.title = "unspin";
   }
 
   $("analyze-form").addEventListener("submit", function (e) {
@@ -196,13 +207,66 @@
         status(r.data.error + (r.status === 503 && r.retry ? " (retry in " + r.retry + " s)" : ""), true);
         return;
       }
-      status(r.data.cached ? "Analyzed before: shown from the history." : "Analyzed.");
-      if (r.data.id) { history.pushState({ id: r.data.id }, "", "/a/" + r.data.id); }
-      show(r.data);
-      $("r-title").setAttribute("tabindex", "-1");
-      $("r-title").focus();
+      open(r.data.id, true, true, r.data.cached ? "Analyzed before: shown from the history." : "Analyzed.");
     });
   });
+
+  // ---- adding a missed span: select words in the article, choose a technique
+
+  function offsetOf(node, off) {
+    var host = node.nodeType === 3 ? node.parentNode : node;
+    if (!host || !host.getAttribute || host.getAttribute("data-o") === null) { return null; }
+    return Number(host.getAttribute("data-o")) + (node.nodeType === 3 ? off : 0);
+  }
+
+  function closeAdder() { $("adder").hidden = true; selected = null; }
+
+  function offerAdd() {
+    var sel = window.getSelection(), article = cur && $("result").querySelector("#article");
+    if (!article || !sel || sel.isCollapsed || !sel.rangeCount) { return; }
+    var r = sel.getRangeAt(0);
+    if (!article.contains(r.startContainer) || !article.contains(r.endContainer)) { return; }
+    var a = offsetOf(r.startContainer, r.startOffset), b = offsetOf(r.endContainer, r.endOffset);
+    if (a === null || b === null || b <= a) { return; }
+    var text = cur.analysis.text.slice(a, b);
+    a += text.length - text.replace(/^\s+/, "").length;
+    b -= text.length - text.replace(/\s+$/, "").length;
+    if (b <= a) { return; }
+    selected = { start: a, end: b };
+    if (view) { view.hide(); }
+    $("adder-q").textContent = cur.analysis.text.slice(a, b);
+    var box = $("adder"), rect = r.getBoundingClientRect();
+    box.hidden = false;
+    box.style.left = (Math.max(8, rect.left) + window.scrollX) + "px";
+    box.style.top = (rect.bottom + window.scrollY + 8) + "px";
+    $("adder-tech").focus();
+  }
+
+  $("result").addEventListener("mouseup", function () { setTimeout(offerAdd, 0); });
+  $("result").addEventListener("keyup", function (e) { if (e.shiftKey) { offerAdd(); } });
+  $("adder-cancel").addEventListener("click", closeAdder);
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") { closeAdder(); } });
+  $("adder-ok").addEventListener("click", function () {
+    var s = selected, technique = $("adder-tech").value;
+    closeAdder();
+    if (!s) { return; }
+    api("PUT", feedbackPath(), { target: "span", verdict: "missed", technique: technique, start: s.start, end: s.end }).then(function (r) {
+      if (r.status !== 200) { status(r.data.error, true); return; }
+      cur.feedback.push(r.data);
+      status("Added " + (techs[technique] || {}).name + " as a missed span.");
+      refreshArticle();
+    });
+  });
+
+  // ---- history
+
+  function when(iso) {
+    var d = new Date(iso.indexOf("Z") < 0 && iso.indexOf("+") < 0 ? iso + "Z" : iso);
+    if (isNaN(d.getTime())) { return iso; }
+    return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(d);
+  }
+
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
   function loadHistory(append) {
     var q = $("history-q").value.trim();
@@ -213,11 +277,17 @@
       if (r.status !== 200) { list.appendChild(el("li", "none", r.data.error)); return; }
       if (!r.data.items.length && !append) { list.appendChild(el("li", "none", q ? "Nothing matches." : "No analyses yet.")); }
       r.data.items.forEach(function (item) {
-        var li = el("li"), a = el("a", "", item.title || item.source || "Untitled text");
+        var li = el("li"), a = el("a", "", item.title);
         a.href = "/a/" + encodeURIComponent(item.id);
         a.addEventListener("click", function (ev) { ev.preventDefault(); open(item.id, true); });
         li.appendChild(a);
-        li.appendChild(el("span", "when", item.created_at.replace("T", " ") + " \u00b7 " + item.spans + " spans"));
+        var facts = [when(item.created_at), item.genre, plural(item.words, "word"), plural(item.spans, "span"),
+          plural(item.narratives, "narrative")];
+        if (item.claims_matched) { facts.push(plural(item.claims_matched, "known false claim")); }
+        var line = el("span", "when", facts.filter(Boolean).join(" \u00b7 ") + " ");
+        line.appendChild(el("span", item.reviewed ? "reviewed" : "unreviewed",
+          item.reviewed ? "reviewed (" + plural(item.reviewed, "verdict") + ")" : "not reviewed"));
+        li.appendChild(line);
         list.appendChild(li);
       });
       historyOffset += r.data.items.length;
@@ -244,6 +314,7 @@
       history.pushState({}, "", "/"); route(); status("Deleted.");
     });
   });
+  $("new-btn").addEventListener("click", function (e) { e.preventDefault(); history.pushState({}, "", "/"); route(); $("input").focus(); });
   window.addEventListener("popstate", route);
 
   // The taxonomy (names, definitions, colour numbers). With a token required and none given yet it
@@ -264,6 +335,7 @@
     sessionStorage.setItem("unspin-token", token);
     loadMeta().then(route);
   });
+  document.documentElement.classList.remove("nojs");
   loadMeta().then(function () {
     document.body.setAttribute("data-ready", "1");
     route();
