@@ -32,8 +32,14 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def html_name(record_id: str) -> str:
-    """A file name for an id: readable, and unique thanks to a hash of the whole id."""
-    stem = _SAFE.sub("_", record_id).strip("._")[-80:] or "article"
+    """A file name for an id: readable, and unique thanks to a hash of the whole id. A file's id is its path:
+    the name keeps its folder and file name ("rt_article12-…"), not the path up to the corpus."""
+    readable = record_id
+    if "/" in record_id or "\\" in record_id:
+        parts = [p for p in re.split(r"[/\\]+", record_id) if p]
+        readable = "_".join(parts[-2:])
+        readable = re.sub(r"\.(txt|html?|md)$", "", readable, flags=re.I)
+    stem = _SAFE.sub("_", readable).strip("._")[-80:] or "article"
     return f"{stem}-{hashlib.sha256(record_id.encode('utf-8', 'replace')).hexdigest()[:10]}.html"
 
 
