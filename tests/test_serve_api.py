@@ -181,6 +181,7 @@ def test_claims_search(client: TestClient, db: Path) -> None:
     )
     r = client.get("/api/claims/search", params={"q": "NATO attack"})
     assert r.status_code == 200 and r.json()[0]["title"] == "NATO is preparing to attack Russia"
+    assert "score" not in r.json()[0] and "similarity" in r.json()[0]
     assert client.get("/api/claims/search", params={"q": "!!!"}).status_code == 400
     assert client.get("/api/meta").json()["claims"] is True
 

@@ -132,10 +132,10 @@ def _print_errors(path: str, errors: list[tuple[int, str]]) -> None:
         print(f"{path}: … and {len(errors) - MAX_ERRORS_SHOWN} more rejected rows", file=sys.stderr)
 
 
-def _result_json(claim: KnownClaim, score: float) -> dict[str, Any]:
+def _result_json(claim: KnownClaim, similarity: float | None) -> dict[str, Any]:
     data = claim.to_dict()
     data.pop("aliases", None)
-    return {"score": round(score, 4), **data}
+    return {"similarity": similarity, **data}
 
 
 def _embed_missing(conn: Connection, encoder: Embedder) -> None:
@@ -171,18 +171,29 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise BadInput(f"--mode {mode} needs the similarity model (assets/similarity), which is missing.")
     conn = _open(args, seed=True)
     rankers: tuple[Ranker, ...] = (rank_bm25,)
-    if mode != "bm25":
-        from unspin.claims.vectors import make_dense_ranker
+    encoder = None
+    if similarity_model_available():
         from unspin.encoder.similarity import SentenceEncoder
 
         encoder = SentenceEncoder()
         _embed_missing(conn, encoder)
+    if mode != "bm25":
+        from unspin.claims.vectors import make_dense_ranker
+
+        assert encoder is not None
         rank_dense = make_dense_ranker(encoder)
         rankers = (rank_dense,) if mode == "dense" else (rank_bm25, rank_dense)
     results = search(conn, args.query, args.limit, rankers=rankers, weights=HYBRID_WEIGHTS)
+    # Shown: the meaning similarity analyses show (cosine), whatever ranked the results; none without the model.
+    sims: list[float | None] = [None] * len(results)
+    if encoder is not None:
+        from unspin.claims.search import similarities
+
+        sims = similarities(conn, encoder, args.query, [c for c, _ in results])
     if args.json:
         sys.stdout.write(
-            json.dumps([_result_json(c, s) for c, s in results], ensure_ascii=False, indent=2) + "\n"
+            json.dumps([_result_json(c, s) for (c, _), s in zip(results, sims, strict=True)], ensure_ascii=False, indent=2)
+            + "\n"
         )
         return 0
     if not results:
@@ -193,17 +204,17 @@ def cmd_search(args: argparse.Namespace) -> int:
     from rich.text import Text
 
     table = Table(pad_edge=False, show_lines=True)
-    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("similarity", justify="right", no_wrap=True)
     table.add_column("date", no_wrap=True)
     table.add_column("claim", ratio=3, overflow="fold")
     table.add_column("source", ratio=1)
-    for claim, score in results:
+    for (claim, _), sim in zip(results, sims, strict=True):
         cell = Text(claim.title)
         link = claim.url or claim.source_url
         if link:
             cell.append("\n" + link, style="dim")
         table.add_row(
-            f"{score:.1f}" if mode == "bm25" else f"{score:.3f}",
+            "" if sim is None else f"{sim:.2f}",
             claim.date or "",
             cell,
             _short_source(claim.source),

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from unspin.claims.records import KnownClaim, get_many
+from unspin.claims.vectors import Embedder, vectors_of
 from unspin.store.fts import fts_query
 
 Ranker = Callable[[sqlite3.Connection, str, int], list[tuple[int, float]]]
@@ -82,6 +83,22 @@ def _resolve(conn: sqlite3.Connection, ranked: list[tuple[int, float]]) -> list[
 def search_bm25(conn: sqlite3.Connection, query: str, limit: int = 10) -> list[tuple[KnownClaim, float]]:
     """The claims best matching ``query`` by BM25, with their scores, best first."""
     return _resolve(conn, rank_bm25(conn, query, limit))
+
+
+def similarities(
+    conn: sqlite3.Connection, encoder: Embedder, query: str, claims: Sequence[KnownClaim]
+) -> list[float | None]:
+    """Cosine similarity of ``query`` to each claim, in the meaning space of the analyses (the one score a
+    user can read the same way everywhere; rank fusion's scores mean nothing outside one ranking). None
+    for a claim without a vector yet."""
+    if not claims:
+        return []
+    q = encoder.encode([query])[0]
+    vectors = vectors_of(conn, encoder.name, [int(c.id or 0) for c in claims])
+    return [
+        round(max(0.0, float(vectors[int(c.id or 0)] @ q)), 4) if int(c.id or 0) in vectors else None
+        for c in claims
+    ]
 
 
 def search(

@@ -29,7 +29,7 @@ from unspin.serve.models import (
     AnalysisRecord,
     AnalysisSummary,
     AnalyzeRequest,
-    ClaimMatch,
+    ClaimSearchHit,
     Health,
     Meta,
     TechniqueInfo,
@@ -215,7 +215,7 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> Guard:
 
     @app.get(
         "/api/claims/search",
-        response_model=list[ClaimMatch],
+        response_model=list[ClaimSearchHit],
         tags=["claims"],
         responses=responses(400, 404, 422),
     )
@@ -223,18 +223,22 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> Guard:
         q: Annotated[str, Query(min_length=1, max_length=2000)],
         limit: Annotated[int, Query(ge=1, le=50)] = 10,
     ) -> Any:
-        from unspin.claims.search import search
+        from unspin.claims.search import search, similarities
         from unspin.store.fts import fts_query
 
         if fts_query(q) is None:
             return problem(400, "The query has no words to search for.")
         if not await asyncio.to_thread(_has_claims, conn):
             return problem(404, "The known-claims database is empty: run `unspin claims import --bundled`.")
-        found = await asyncio.to_thread(lambda: search(conn(), q, limit))
+        found = [c for c, _ in await asyncio.to_thread(lambda: search(conn(), q, limit))]
+        known = pool().analyzer.known_claims
+        sims: list[float | None] = [None] * len(found)
+        if known is not None:
+            sims = await asyncio.to_thread(lambda: similarities(conn(), known.encoder(), q, found))
         return [
-            ClaimMatch(id=c.id or 0, title=c.title, summary=c.summary, disproof=c.disproof, verdict=c.verdict,
-                       source=c.source, date=c.date, url=c.url, score=round(s, 4))
-            for c, s in found
+            ClaimSearchHit(id=c.id or 0, title=c.title, summary=c.summary, disproof=c.disproof, verdict=c.verdict,
+                           source=c.source, date=c.date, url=c.url, similarity=sim)
+            for c, sim in zip(found, sims, strict=True)
         ]  # fmt: skip
 
     app.include_router(feedback_routes(conn))

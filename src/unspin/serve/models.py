@@ -109,7 +109,9 @@ class AnalysisPage(_Body):
     offset: int
 
 
-class ClaimMatch(_Body):
+class ClaimSearchHit(_Body):
+    """A known claim found by a search (an analysis's matches are ``unspin.analysis.ClaimMatch``)."""
+
     id: int
     title: str
     summary: str
@@ -118,7 +120,9 @@ class ClaimMatch(_Body):
     source: str
     date: str | None
     url: str
-    score: float
+    similarity: float | None = Field(
+        description="Meaning similarity to the query (cosine, as analyses show it); null without the model."
+    )
 
 
 class TechniqueInfo(_Body):
