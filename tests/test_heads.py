@@ -55,3 +55,18 @@ def test_token_mode_labels_follow_from_spans() -> None:
     out = dec.decode(encoded(probs, None))
     assert out.labels[:, 0].tolist() == [True, False, False]
     assert [TEXT[s.start : s.end] for s in out.spans] == ["Cowardly traitors"]
+
+
+def test_each_technique_is_cut_at_its_own_threshold() -> None:
+    """Per-technique thresholds are applied: a probability just under a technique's threshold flags
+    nothing, just over it flags the span, and another technique's threshold does not leak into it."""
+    labels = ("Loaded_Language", "Doubt")
+    probs = np.zeros((len(OFFS), 2), dtype=np.float32)
+    probs[[0, 1], 0] = 0.349  # Loaded_Language just under its 0.35
+    probs[[0, 1], 1] = 0.351  # Doubt just over its own 0.35 (and far under Loaded_Language's 0.9 below)
+    head = TechniqueHead(labels, np.array([0.35, 0.35], np.float32), np.array([0.35, 0.35], np.float32))
+    out = head.decode(encoded(probs, None))
+    assert [(labels[s.label], TEXT[s.start : s.end]) for s in out.spans] == [("Doubt", "Cowardly traitors")]
+    assert out.labels[0].tolist() == [False, True]
+    strict = TechniqueHead(labels, np.array([0.9, 0.35], np.float32), np.array([0.9, 0.352], np.float32))
+    assert strict.decode(encoded(probs, None)).spans == []
