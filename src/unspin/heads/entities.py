@@ -159,7 +159,8 @@ def normalize(name: str, demonyms: bool = True) -> str:
     if len(words) > 1 and len(words[0]) == 1:
         words = words[1:]  # an initial: "В. Путин", "T. Carlson"
     if tb.is_cyrillic(n):
-        key = " ".join(tb.ru_stem(w) for w in words)
+        acronyms = {w.casefold() for w in name.split() if w.isupper() and len(w) > 1}
+        key = " ".join(w if w in acronyms else tb.ru_stem(w) for w in words)
         if demonyms and key in tb.RU_DEMONYMS:
             return tb.RU_DEMONYMS[key]
         return tb.RU_KEYS.get(key, key)

@@ -45,45 +45,11 @@ class Description:
 Normalizer = Callable[[str], str]
 
 _WORD = re.compile(r"[\w'’]+(?:[.-][\w'’]+)*\.?")
-_TITLES = frozenset(
-    [
-        "president",
-        "prime",
-        "minister",
-        "foreign",
-        "defence",
-        "defense",
-        "secretary",
-        "chancellor",
-        "general",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "sir",
-        "king",
-        "queen",
-        "pope",
-        "senator",
-        "sen",
-        "rep",
-        "governor",
-        "mayor",
-        "chief",
-        "spokesman",
-        "spokeswoman",
-        "director",
-        "premier",
-        "state",
-        "affairs",
-        "президент",
-        "премьер",
-        "министр",
-        "глава",
-        "лидер",
-        "генсек",
-        "госсекретарь",
-    ]
+_TITLES = tb.words(
+    "president prime minister foreign defence defense secretary chancellor general mr mrs ms dr "
+    "sir king queen pope senator sen rep governor mayor chief spokesman spokeswoman director "
+    "premier state affairs президент премьер министр глава лидер генсек госсекретарь rabbi "
+    "cardinal archbishop patriarch"
 )
 # A dateline: upper-case place words at the start of a paragraph, maybe ", REGION" or ", date", maybe the
 # agency in brackets, then a dash or a bar ("KYIV (Reuters) -", "NUSA DUA –", "СИМФЕРОПОЛЬ, 11 июл –").
@@ -133,16 +99,12 @@ def _extend(text: str, m: Mention, norm: Normalizer) -> Mention:
         return Mention(start, end, m.kind, m.confidence)
     own = norm(text[start:end])
     for _ in range(3):
-        nxt = re.match(r" ([A-ZА-ЯЁ][\w'’-]*)", text[end:])
+        nxt = re.match(r"[ -]([A-ZА-ЯЁ][\w'’-]*)", text[end:])
         if not nxt or (text[end - 1 : end] in ".!?:" and not ab):
             break
         word = nxt.group(1)
-        if (
-            word.casefold() in tb.NOT_NAMES
-            or word.casefold() in _TITLES
-            or (_known(own) and _known(norm(word)))
-        ):
-            break
+        if word.casefold() in tb.NOT_NAMES or word.casefold() in _TITLES or _known(norm(word)):
+            break  # not a name, or another actor ("Japan Russia's")
         end += nxt.end()
     words = text[start:end].split()
     head = bool(words) and (
@@ -161,8 +123,9 @@ def _extend(text: str, m: Mention, norm: Normalizer) -> Mention:
         ):
             break
         # Mid-sentence capitals belong to the name ("Recep Tayyip Erdoğan"); at the start of a sentence
-        # only before a head word ("Soviet Union").
-        if _sentence_start(text, p_start) and not head:
+        # only before a head word ("Soviet Union") or as a Russian first name ("Владимир Путин"; English
+        # sentences open with too many capitalized words: "Later", "Meanwhile").
+        if _sentence_start(text, p_start) and not head and not (m.kind == "PERSON" and tb.is_cyrillic(word)):
             break
         if _known(norm(word)) and not head:
             break
@@ -179,6 +142,25 @@ def _strip(text: str, m: Mention) -> Mention:
     while e > s and text[e - 1] in edge:
         e -= 1
     return Mention(s, e, m.kind, m.confidence)
+
+
+def _trim_words(text: str, m: Mention, norm: Normalizer) -> Mention:
+    """Lower-case words at the edges are not part of a name ("базы США", "Global South country", "В РФ
+    придумывали"), nor is a function word opening a sentence ("Если ВС РФ"); nationality words stay
+    ("российские")."""
+    words = list(re.finditer(r"\S+", text[m.start : m.end]))
+
+    def drop(w: re.Match[str]) -> bool:
+        word = w.group(0)
+        if word.casefold().strip(".,") in tb.NOT_NAMES:
+            return True
+        return not _is_upper_start(word) and norm(word) == tb.ru_stem(word)
+
+    while len(words) > 1 and drop(words[0]):
+        words.pop(0)
+    while len(words) > 1 and drop(words[-1]):
+        words.pop()
+    return Mention(m.start + words[0].start(), m.start + words[-1].end(), m.kind, m.confidence)
 
 
 def _split_compound(text: str, m: Mention, norm: Normalizer) -> list[Mention]:
@@ -221,10 +203,18 @@ def _gazetteer(text: str, norm: Normalizer) -> list[Mention]:
             while e > s and text[e - 1] == "." and not re.search(r"(?:^|\.)[A-Z]\.$", text[s:e]):
                 e -= 1
             e -= len(m.group(0)) if (m := re.search(r"['’]s?$", text[s:e])) else 0
-            if text[s:e].split()[0].casefold() in ("the", "a", "an"):
+            if not text[s:e].strip() or text[s:e].split()[0].casefold() in ("the", "a", "an"):
                 continue
             piece = text[s:e]
             key = norm(piece)
+            if (
+                n == 1
+                and tb.is_cyrillic(piece)
+                and _is_upper_start(piece)
+                and tb.ru_stem(piece) in tb.RU_PERSON_STEMS
+            ):
+                hit = (_extend(text, Mention(s, e, "PERSON", 0.5), norm), 1)
+                break
             if not _known(key):
                 continue
             stem = " ".join(tb.ru_stem(w) for w in piece.split())
@@ -257,7 +247,10 @@ def refine(text: str, mentions: Sequence[Mention], norm: Normalizer) -> list[Men
         m = _strip(text, m)
         if m.end <= m.start:
             continue
+        m = _trim_words(text, m, norm)
         for part in _split_compound(text, m, norm):
+            if not _is_name(text, part, norm):
+                continue  # a lower-case word is no seed to grow a name from ("country" -> "Global South country")
             part = _extend(text, part, norm)
             # Snap into a known name that contains it ("Верховная" -> "Верховная рада").
             for k in known:
