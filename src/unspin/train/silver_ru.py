@@ -116,8 +116,11 @@ def bio(text: str, spans: list[Span]) -> list[tuple[int, int, str]]:
     return out
 
 
-def write_silver(texts: dict[str, str], out: Path, ner: Natasha | None = None) -> dict[str, Any]:
-    """Label ``texts`` and write JSON lines (gzip): id, sha1 of the text, spans, word BIO. Returns timings."""
+def write_silver(
+    texts: dict[str, str], out: Path, ner: Natasha | None = None, with_bio: bool = True
+) -> dict[str, Any]:
+    """Label ``texts`` and write JSON lines (gzip): id, sha1 of the text, spans and (``with_bio``) the
+    word-level BIO view. Returns counts and natasha's time."""
     ner = ner or Natasha()
     out.parent.mkdir(parents=True, exist_ok=True)
     elapsed = 0.0
@@ -132,7 +135,13 @@ def write_silver(texts: dict[str, str], out: Path, ner: Natasha | None = None) -
             kinds += len(spans)
             for *_, k in spans:
                 counts[k] = counts.get(k, 0) + 1
-            row = {"id": doc_id, "sha1": hashlib.sha1(text.encode()).hexdigest(), "entities": spans, "bio": bio(text, spans)}
+            row: dict[str, Any] = {
+                "id": doc_id,
+                "sha1": hashlib.sha1(text.encode()).hexdigest(),
+                "entities": spans,
+            }
+            if with_bio:
+                row["bio"] = bio(text, spans)
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     return {
         "documents": len(texts),
@@ -164,11 +173,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=Path("out/silver_ru.jsonl.gz"))
     ap.add_argument("--data", type=Path, help="the shared data folder (default ../shared/data)")
+    ap.add_argument("--no-bio", action="store_true", help="spans only (the committed file)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     ner = Natasha()
     load = time.perf_counter() - t0
-    stats = write_silver(russian_texts(args.data), args.out, ner)
+    stats = write_silver(russian_texts(args.data), args.out, ner, with_bio=not args.no_bio)
     stats["load_seconds"] = round(load, 2)
     print(json.dumps(stats, ensure_ascii=False))
     return 0
