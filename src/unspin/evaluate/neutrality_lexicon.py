@@ -158,7 +158,7 @@ STEMS: tuple[tuple[str, str, str, str, str], ...] = (
 # One-way: "русский" (Russian, ethnic or language) has no separate Ukrainian counterpart; it maps to
 # "украинск-" like "российск-", and "украинск-" maps back to "российск-".
 ONE_WAY_STEMS: tuple[tuple[str, str, str, str], ...] = (("русск", "украинск", "норвальск", "demonym"),)
-ADJECTIVE_ENDINGS = ("ий", "ого", "ому", "им", "ом", "ая", "ой", "ую", "ою", "ое", "ие", "их", "ими", "ые", "ых", "ыми")
+ADJECTIVE_ENDINGS = ("и", "ий", "ого", "ому", "им", "ом", "ая", "ой", "ую", "ою", "ое", "ие", "их", "ими", "ые", "ых", "ыми")
 
 # Cases a preposition governs: it picks the case of an ambiguous form ("России": genitive after "против",
 # prepositional after "в").
