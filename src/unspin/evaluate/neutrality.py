@@ -284,28 +284,24 @@ def summarize(docs: Sequence[DocAudit], skipped: int = 0, by_language: bool = Tr
 
 
 def targets(swap: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The issue's thresholds on the swap, each with the measured value and whether it is met."""
-    name = swap["roles"]["country"]["name_effect"]["Antagonist"]["value"]
-    follows = swap["roles"]["country"]["follows_text"]["value"]
-    change = swap["techniques"]["change"]["value"]
+    """The issue's thresholds on the swap, each with the measured value and whether it is met (an
+    undefined value, e.g. no actor found at all, is not met)."""
     t = TARGETS
-    return {
-        "name_effect_antagonist": {
-            "value": name,
-            "target": f"|x| <= {t['name_effect_antagonist']}",
-            "met": bool(abs(name) <= t["name_effect_antagonist"]),
-        },
-        "roles_follow_text": {
-            "value": follows,
-            "target": f">= {t['roles_follow_text']}",
-            "met": bool(follows >= t["roles_follow_text"]),
-        },
-        "technique_change": {
-            "value": change,
-            "target": f"|x| <= {t['technique_change']}",
-            "met": bool(abs(change) <= t["technique_change"]),
-        },
+    rows = {
+        "name_effect_antagonist": (swap["roles"]["country"]["name_effect"]["Antagonist"]["value"], "abs"),
+        "roles_follow_text": (swap["roles"]["country"]["follows_text"]["value"], "min"),
+        "technique_change": (swap["techniques"]["change"]["value"], "abs"),
     }
+    out = {}
+    for key, (value, how) in rows.items():
+        limit = t[key]
+        met = value is not None and (abs(value) <= limit if how == "abs" else value >= limit)
+        out[key] = {
+            "value": value,
+            "target": f"|x| <= {limit}" if how == "abs" else f">= {limit}",
+            "met": met,
+        }
+    return out
 
 
 def run_audit(

@@ -83,7 +83,6 @@ _SKIY = "ий ого ому ого им ом"
 _INDECLINABLE = "- - - - - -"
 
 
-
 def _two(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
     """A two-word name whose words decline together ("Верховная рада", "Верховной рады" ...)."""
     return tuple(a + " " + b for a, b in zip(first, second, strict=True))
@@ -92,7 +91,13 @@ def _two(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
 _RADA = _two(_cases("Верховн", "ая ой ой ую ой ой"), _cases("рад", _A))
 
 ENGLISH: tuple[Pair, ...] = (
-    _en("country", ("Russia", "the Russian Federation", "Russian Federation"), ("Ukraine",), "Norvalia", "Estravia"),
+    _en(
+        "country",
+        ("Russia", "the Russian Federation", "Russian Federation"),
+        ("Ukraine",),
+        "Norvalia",
+        "Estravia",
+    ),
     _en("demonym", ("Russian",), ("Ukrainian",), "Norvalian", "Estravian"),
     _en("demonym", ("Russians",), ("Ukrainians",), "Norvalians", "Estravians"),
     _en("capital", ("Moscow",), ("Kyiv", "Kiev"), "Tarnov", "Velsk"),
@@ -104,10 +109,28 @@ ENGLISH: tuple[Pair, ...] = (
         "Arvid Korvan",
         "Tomas Baltrin",
     ),
-    _en("leader", ("Putin",), ("Zelensky", "Zelenskyy", "Zelenskiy", "Zelenskii", "Zelenski"), "Korvan", "Baltrin"),
-    _en("minister", ("Sergei Lavrov", "Sergey Lavrov"), ("Dmytro Kuleba", "Dmitry Kuleba"), "Elias Marsk", "Ivo Denner"),
+    _en(
+        "leader",
+        ("Putin",),
+        ("Zelensky", "Zelenskyy", "Zelenskiy", "Zelenskii", "Zelenski"),
+        "Korvan",
+        "Baltrin",
+    ),
+    _en(
+        "minister",
+        ("Sergei Lavrov", "Sergey Lavrov"),
+        ("Dmytro Kuleba", "Dmitry Kuleba"),
+        "Elias Marsk",
+        "Ivo Denner",
+    ),
     _en("minister", ("Lavrov",), ("Kuleba",), "Marsk", "Denner"),
-    _en("minister", ("Sergei Shoigu", "Sergey Shoigu"), ("Oleksii Reznikov", "Oleksiy Reznikov"), "Paul Tessin", "Karl Orrin"),
+    _en(
+        "minister",
+        ("Sergei Shoigu", "Sergey Shoigu"),
+        ("Oleksii Reznikov", "Oleksiy Reznikov"),
+        "Paul Tessin",
+        "Karl Orrin",
+    ),
     _en("minister", ("Shoigu",), ("Reznikov",), "Tessin", "Orrin"),
     _en("parliament", ("State Duma",), ("Verkhovna Rada",), "Grand Assembly", "High Council"),
     _en("parliament", ("Duma",), ("Rada",), "Assembly", "Council"),
@@ -117,7 +140,9 @@ ENGLISH: tuple[Pair, ...] = (
 )
 
 RUSSIAN: tuple[Pair, ...] = (
-    _ru("country", _cases("Росс", _IYA), _cases("Украин", _A), _cases("Норвал", _IYA), _cases("Эстравин", _A)),
+    _ru(
+        "country", _cases("Росс", _IYA), _cases("Украин", _A), _cases("Норвал", _IYA), _cases("Эстравин", _A)
+    ),
     _ru(
         "country",
         _two(_cases("Российск", "ая ой ой ую ой ой"), _cases("Федерац", _IYA)),
@@ -125,27 +150,88 @@ RUSSIAN: tuple[Pair, ...] = (
         _cases("Норвал", _IYA),
         _cases("Эстравин", _A),
     ),
-    _ru("country", _cases("РФ", _INDECLINABLE), _cases("Украин", _A), _cases("Норвал", _IYA), _cases("Эстравин", _A)),
-    _ru("demonym", _cases("россиян", "ин ина ину ина ином ине"), _cases("украин", "ец ца цу ца цем це"),
-        _cases("норвал", "ец ьца ьцу ьца ьцем ьце"), _cases("эстравин", "ец ца цу ца цем це")),
-    _ru("demonym", _cases("россиян", "е - ам - ами ах"), _cases("украин", "цы цев цам цев цами цах"),
-        _cases("норвал", "ьцы ьцев ьцам ьцев ьцами ьцах"), _cases("эстравин", "цы цев цам цев цами цах")),
+    _ru(
+        "country",
+        _cases("РФ", _INDECLINABLE),
+        _cases("Украин", _A),
+        _cases("Норвал", _IYA),
+        _cases("Эстравин", _A),
+    ),
+    _ru(
+        "demonym",
+        _cases("россиян", "ин ина ину ина ином ине"),
+        _cases("украин", "ец ца цу ца цем це"),
+        _cases("норвал", "ец ьца ьцу ьца ьцем ьце"),
+        _cases("эстравин", "ец ца цу ца цем це"),
+    ),
+    _ru(
+        "demonym",
+        _cases("россиян", "е - ам - ами ах"),
+        _cases("украин", "цы цев цам цев цами цах"),
+        _cases("норвал", "ьцы ьцев ьцам ьцев ьцами ьцах"),
+        _cases("эстравин", "цы цев цам цев цами цах"),
+    ),
     _ru("capital", _cases("Москв", _A), _cases("Киев", _HARD), _cases("Тарнов", _A), _cases("Вельск", _HARD)),
-    _ru("seat", ("Кремль", "Кремля", "Кремлю", "Кремль", "Кремлём", "Кремле"), _cases("Банков", "ая ой ой ую ой ой"),
-        _cases("Цитадел", "ь и и ь ью и"), _cases("Маррохолл", _HARD), ua_place=("на", "с")),
-    _ru("leader", _cases("Путин", _SURNAME_IN), _cases("Зеленск", _SKIY), _cases("Корвин", _SURNAME_IN),
-        _cases("Бальтрин", _SURNAME_IN)),
-    _ru("minister", _cases("Лавров", _SURNAME_IN), _cases("Кулеб", _A), _cases("Марск", _HARD), _cases("Деннер", _HARD)),
-    _ru("minister", _cases("Шойгу", _INDECLINABLE), _cases("Резников", _SURNAME_IN), _cases("Тессин", _SURNAME_IN),
-        _cases("Оррин", _SURNAME_IN)),
-    _ru("parliament", _cases("Госдум", _A), _RADA, _cases("Ассамбле", "я и е ю ей е"), _cases("Совет", _HARD)),
-    _ru("parliament", _two(_cases("Государственн", "ая ой ой ую ой ой"), _cases("дум", _A)), _RADA,
-        _cases("Ассамбле", "я и е ю ей е"), _cases("Совет", _HARD)),
-    _ru("parliament", _cases("Дум", _A), _cases("Рад", _A), _cases("Ассамбле", "я и е ю ей е"), _cases("Совет", _HARD)),
-    _ru("security", _cases("ФСБ", _INDECLINABLE), _cases("СБУ", _INDECLINABLE), _cases("НСВ", _INDECLINABLE),
-        _cases("КВБ", _INDECLINABLE)),
-    _ru("army", _cases("ВС РФ", _INDECLINABLE), _cases("ВСУ", _INDECLINABLE), _cases("ВСН", _INDECLINABLE),
-        _cases("ВСЭ", _INDECLINABLE)),
+    _ru(
+        "seat",
+        ("Кремль", "Кремля", "Кремлю", "Кремль", "Кремлём", "Кремле"),
+        _cases("Банков", "ая ой ой ую ой ой"),
+        _cases("Цитадел", "ь и и ь ью и"),
+        _cases("Маррохолл", _HARD),
+        ua_place=("на", "с"),
+    ),
+    _ru(
+        "leader",
+        _cases("Путин", _SURNAME_IN),
+        _cases("Зеленск", _SKIY),
+        _cases("Корвин", _SURNAME_IN),
+        _cases("Бальтрин", _SURNAME_IN),
+    ),
+    _ru(
+        "minister",
+        _cases("Лавров", _SURNAME_IN),
+        _cases("Кулеб", _A),
+        _cases("Марск", _HARD),
+        _cases("Деннер", _HARD),
+    ),
+    _ru(
+        "minister",
+        _cases("Шойгу", _INDECLINABLE),
+        _cases("Резников", _SURNAME_IN),
+        _cases("Тессин", _SURNAME_IN),
+        _cases("Оррин", _SURNAME_IN),
+    ),
+    _ru(
+        "parliament", _cases("Госдум", _A), _RADA, _cases("Ассамбле", "я и е ю ей е"), _cases("Совет", _HARD)
+    ),
+    _ru(
+        "parliament",
+        _two(_cases("Государственн", "ая ой ой ую ой ой"), _cases("дум", _A)),
+        _RADA,
+        _cases("Ассамбле", "я и е ю ей е"),
+        _cases("Совет", _HARD),
+    ),
+    _ru(
+        "parliament",
+        _cases("Дум", _A),
+        _cases("Рад", _A),
+        _cases("Ассамбле", "я и е ю ей е"),
+        _cases("Совет", _HARD),
+    ),
+    _ru(
+        "security",
+        _cases("ФСБ", _INDECLINABLE),
+        _cases("СБУ", _INDECLINABLE),
+        _cases("НСВ", _INDECLINABLE),
+        _cases("КВБ", _INDECLINABLE),
+    ),
+    _ru(
+        "army",
+        _cases("ВС РФ", _INDECLINABLE),
+        _cases("ВСУ", _INDECLINABLE),
+        _cases("ВСН", _INDECLINABLE),
+        _cases("ВСЭ", _INDECLINABLE),
+    ),
 )
 
 # Stems swapped with whatever ending follows (adjectives of every gender, number and case; derived words).
@@ -158,7 +244,25 @@ STEMS: tuple[tuple[str, str, str, str, str], ...] = (
 # One-way: "русский" (Russian, ethnic or language) has no separate Ukrainian counterpart; it maps to
 # "украинск-" like "российск-", and "украинск-" maps back to "российск-".
 ONE_WAY_STEMS: tuple[tuple[str, str, str, str], ...] = (("русск", "украинск", "норвальск", "demonym"),)
-ADJECTIVE_ENDINGS = ("и", "ий", "ого", "ому", "им", "ом", "ая", "ой", "ую", "ою", "ое", "ие", "их", "ими", "ые", "ых", "ыми")
+ADJECTIVE_ENDINGS = (
+    "и",
+    "ий",
+    "ого",
+    "ому",
+    "им",
+    "ом",
+    "ая",
+    "ой",
+    "ую",
+    "ою",
+    "ое",
+    "ие",
+    "их",
+    "ими",
+    "ые",
+    "ых",
+    "ыми",
+)
 
 # Cases a preposition governs: it picks the case of an ambiguous form ("России": genitive after "против",
 # prepositional after "в").
@@ -167,8 +271,26 @@ PREPOSITION_CASES: dict[str, frozenset[int]] = {
     **dict.fromkeys(("о", "об", "обо", "при"), frozenset({PREP})),
     **dict.fromkeys(("к", "ко", "по", "благодаря", "вопреки", "согласно", "навстречу"), frozenset({DAT})),
     **dict.fromkeys(
-        ("из", "изо", "от", "ото", "до", "для", "у", "без", "против", "после", "около", "вокруг", "среди", "кроме",
-         "ради", "возле", "вместо", "со стороны"),
+        (
+            "из",
+            "изо",
+            "от",
+            "ото",
+            "до",
+            "для",
+            "у",
+            "без",
+            "против",
+            "после",
+            "около",
+            "вокруг",
+            "среди",
+            "кроме",
+            "ради",
+            "возле",
+            "вместо",
+            "со стороны",
+        ),
         frozenset({GEN}),
     ),
     **dict.fromkeys(("с", "со"), frozenset({GEN, INS})),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -83,8 +82,8 @@ def run_neutrality(args: argparse.Namespace) -> int:
 
 def fmt(e: dict[str, Any], pct: bool = False, signed: bool = False) -> str:
     v, lo, hi = e["value"], e["low"], e["high"]
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "–"
+    if v is None or lo is None or hi is None:
+        return "–" if v is None else (f"{v:+.1%}" if pct else f"{v:.3f}")
     if pct:
         return f"{v:+.1%} [{lo:+.1%}, {hi:+.1%}]"
     spec = "+.3f" if signed else ".3f"
@@ -186,5 +185,6 @@ def render(report: dict[str, Any], console: Any) -> None:
     if "targets" in report:
         tg = Table("target (swap)", "value", "threshold", "met", title="The issue's targets")
         for k, v in report["targets"].items():
-            tg.add_row(k, f"{v['value']:+.3f}", v["target"], "[green]yes[/]" if v["met"] else "[red]no[/]")
+            value = "–" if v["value"] is None else f"{v['value']:+.3f}"
+            tg.add_row(k, value, v["target"], "[green]yes[/]" if v["met"] else "[red]no[/]")
         console.print(tg)

@@ -3,6 +3,7 @@ resamples whole documents (with all their spans, actors and narratives) rather t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,13 +20,13 @@ class Estimate:
     high: float
     n: int  # documents that contributed
 
-    def as_dict(self) -> dict[str, float | int]:
-        return {
-            "value": round(self.value, 4),
-            "low": round(self.low, 4),
-            "high": round(self.high, 4),
-            "n": self.n,
-        }
+    def as_dict(self) -> dict[str, float | int | None]:
+        """Rounded; undefined values (no document had anything to measure) as None: valid JSON."""
+
+        def r(x: float) -> float | None:
+            return None if math.isnan(x) else round(x, 4)
+
+        return {"value": r(self.value), "low": r(self.low), "high": r(self.high), "n": self.n}
 
 
 def bootstrap(
