@@ -218,16 +218,11 @@ def _gazetteer(text: str, norm: Normalizer) -> list[Mention]:
             if not _known(key):
                 continue
             stem = " ".join(tb.ru_stem(w) for w in piece.split())
-            demonym = stem in tb.RU_DEMONYMS or (
-                not tb.is_cyrillic(piece) and key != piece.casefold().replace(".", "")
-            )
-            if not _is_upper_start(piece) and not (tb.is_cyrillic(piece) and stem in tb.RU_DEMONYMS):
+            russian_demonym = tb.is_cyrillic(piece) and stem in tb.RU_DEMONYMS
+            if not _is_upper_start(piece) and not russian_demonym:
                 continue
-            kind = (
-                "NORP"
-                if demonym and tb.KNOWN_KINDS[key] == "GPE" and stem in tb.RU_DEMONYMS
-                else tb.KNOWN_KINDS[key]
-            )
+            # "российские" is a nationality word (NORP), as spaCy tags "Russian"; the group is still Russia.
+            kind = "NORP" if russian_demonym and tb.KNOWN_KINDS[key] == "GPE" else tb.KNOWN_KINDS[key]
             hit = (Mention(s, e, kind, 0.5), n)
             break
         if hit:
