@@ -211,3 +211,27 @@ def test_refined_mentions_are_clean_disjoint_slices(spans: list[tuple[int, int, 
         assert piece and piece == piece.strip()
     for g in group_mentions(TEXT, ms):
         assert g.mentions and g.name
+
+
+def test_two_countries_side_by_side_stay_two() -> None:
+    text = "It showed Japan Russia's control over the islands."
+    got = listed(text, [("Japan Russia", "GPE")])
+    assert got == {"Japan": ["Japan"], "Russia": ["Russia"]}
+
+
+def test_a_shorter_place_or_organization_name_joins_the_only_longer_one() -> None:
+    text = "The South Kuril Islands are disputed; the Kuril Islands matter. The Armed Forces; the Armed Forces of Ukraine and the Russian Armed Forces."
+    got = listed(text, [("South Kuril Islands", "LOC"), ("Kuril Islands", "LOC"), ("Armed Forces", "ORG")])
+    assert got["South Kuril Islands"] == ["South Kuril Islands", "Kuril Islands"]
+    assert "Armed Forces" in got  # two longer names end with it: it stays on its own
+
+
+def test_russian_display_name_is_not_an_instrumental() -> None:
+    text = "с Владимиром Зеленским, Зеленского, Зеленскому; Владимир Зеленский"
+    names = [
+        ("Владимиром Зеленским", "PERSON"),
+        ("Зеленского", "PERSON"),
+        ("Зеленскому", "PERSON"),
+        ("Владимир Зеленский", "PERSON"),
+    ]
+    assert list(listed(text, names)) == ["Владимир Зеленский"]

@@ -176,9 +176,13 @@ def is_demonym(name: str) -> bool:
 
 
 def _nominative_like(name: str) -> bool:
-    """Every word ends as a Russian nominative singular of a name would (a consonant, -ий, -ый), or is an
-    acronym."""
-    return all(w.isupper() or w[-1:] not in "аяуюыиеоьй" or w.endswith(("ий", "ый")) for w in name.split())
+    """Every word ends as a Russian nominative singular of a name would (a consonant but not an
+    instrumental -ом/-ым, or -ий/-ый), or is an acronym."""
+    oblique = ("ом", "ем", "ым", "им", "ой", "ей", "ою", "ею", "ах", "ях", "ами", "ями")
+    return all(
+        w.isupper() or w.endswith(("ий", "ый")) or (w[-1:] not in "аяуюыиеоьй" and not w.endswith(oblique))
+        for w in name.split()
+    )
 
 
 # Display names of keys that title case gets wrong.
@@ -243,23 +247,7 @@ def group_mentions(text: str, mentions: Sequence[RawMention], refine: bool = Tru
         g = groups.setdefault(key, Group(key, m.kind, [], Counter()))
         g.mentions.append(m)
         g.names[text[m.start : m.end]] += 1
-    # Persons: fold a group whose name is the last word(s) of a longer person's name into it.
-    # Places likewise when the shorter name has two words at least ("Far East" -> "Russian Far East").
-    persons = sorted(
-        (g for g in groups.values() if _kind(g) in ("PERSON", "LOC", "GPE")), key=lambda g: -len(g.key)
-    )
-    for short in list(persons):
-        for full in persons:
-            if full is short or full.key not in groups or short.key not in groups:
-                continue
-            person = _kind(short) == "PERSON"
-            if person != (_kind(full) == "PERSON") or (not person and " " not in short.key):
-                continue
-            if len(full.key) > len(short.key) and full.key.endswith(" " + short.key):
-                full.mentions += short.mentions
-                full.names.update(short.names)
-                del groups[short.key]
-                break
+    _fold_short_names(groups)
     if refine:
         _link_descriptions(text, groups)
     out = list(groups.values())
@@ -267,6 +255,35 @@ def group_mentions(text: str, mentions: Sequence[RawMention], refine: bool = Tru
         g.kind = _kind(g)
         g.mentions.sort(key=lambda m: m.start)
     return out
+
+
+def _fold_short_names(groups: dict[str, Group]) -> None:
+    """A person's surname joins the full name used elsewhere ("Putin" -> "Vladimir Putin"); a place or an
+    organization of two words or more joins the one longer name that ends with it ("Far East" -> "Russian
+    Far East", "Kuril Islands" -> "South Kuril Islands"; not when another longer name also holds it)."""
+    ranked = sorted(groups.values(), key=lambda g: -len(g.key))
+    for short in ranked:
+        person = _kind(short) == "PERSON"
+        if not person and " " not in short.key:
+            continue
+        fulls = [
+            g
+            for g in ranked
+            if g is not short
+            and g.key in groups
+            and (_kind(g) == "PERSON") == person
+            and len(g.key) > len(short.key)
+            and g.key.endswith(" " + short.key)
+        ]
+        # A place or organization folds only when no other longer name holds it anywhere ("Armed Forces"
+        # beside "Armed Forces of Ukraine" and "Russian Armed Forces" belongs to neither side).
+        holders = [
+            g for g in ranked if g is not short and g.key in groups and f" {short.key} " in f" {g.key} "
+        ]
+        if short.key in groups and fulls and (person or len(holders) == 1):
+            fulls[0].mentions += short.mentions
+            fulls[0].names.update(short.names)
+            del groups[short.key]
 
 
 def _link_descriptions(text: str, groups: dict[str, Group]) -> None:

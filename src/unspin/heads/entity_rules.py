@@ -127,8 +127,8 @@ def _extend(text: str, m: Mention, norm: Normalizer) -> Mention:
         # sentences open with too many capitalized words: "Later", "Meanwhile").
         if _sentence_start(text, p_start) and not head and not (m.kind == "PERSON" and tb.is_cyrillic(word)):
             break
-        if _known(norm(word)) and not head:
-            break
+        if (_known(norm(word)) or _known(own) or norm(word) in tb.COUNTRIES) and not head:
+            break  # two actors side by side ("Japan Russia's control") stay two
         start = p_start
     return Mention(start, end, m.kind, m.confidence)
 
@@ -164,8 +164,12 @@ def _trim_words(text: str, m: Mention, norm: Normalizer) -> Mention:
 
 
 def _split_compound(text: str, m: Mention, norm: Normalizer) -> list[Mention]:
-    """'Russian-Ukrainian', 'Finnish-Russian', 'Russia-Ukraine': two actors, two mentions."""
+    """'Russian-Ukrainian', 'Finnish-Russian', 'Russia-Ukraine', 'Japan Russia': two actors, two mentions."""
     piece = text[m.start : m.end]
+    pair = piece.split(" ")
+    if len(pair) == 2 and all(norm(w) in tb.COUNTRIES and norm(w) == w.casefold() for w in pair):
+        a = m.start + len(pair[0])
+        return [Mention(m.start, a, "GPE", m.confidence), Mention(a + 1, m.end, "GPE", m.confidence)]
     parts = piece.split("-")
     if len(parts) == 2 and all(parts) and all(_known(norm(p)) or norm(p) != p.casefold() for p in parts):
         a = m.start + len(parts[0])

@@ -246,6 +246,13 @@ KNOWN_KINDS: dict[str, str] = {
     "pentagon": "ORG",
 }
 
+# Countries (keys) that a tagger sometimes runs together ("showing Japan Russia's control").
+COUNTRIES = words(
+    "russia ukraine united states united kingdom china japan germany france poland belarus hungary turkey "
+    "finland sweden norway italy spain netherlands georgia moldova lithuania latvia estonia israel iran syria "
+    "india serbia romania czech republic north korea south korea canada australia brazil kazakhstan"
+)
+
 # (country key, office) -> surname keys of those who held it (a description links to a person only when
 # exactly one of them is named in the article).
 OFFICE_HOLDERS: dict[tuple[str, str], tuple[str, ...]] = {
