@@ -131,3 +131,16 @@ def test_summary_has_targets_and_languages() -> None:
     assert out["documents"] == 5 and out["targets"]["roles_follow_text"]["met"]
     assert out["targets"]["name_effect_antagonist"]["met"]
     assert guess_language("Россия и Украина") == "ru" and guess_language("Russia and Ukraine") == "en"
+
+
+def test_a_target_met_pooled_but_missed_in_one_language_is_missed() -> None:
+    good = [doc(reading(0.9, 0.1), reading(0.9, 0.1)) for _ in range(5)]
+    bad = [doc(reading(0.9, 0.1), reading(0.1, 0.9)) for _ in range(5)]
+    for d in bad:
+        d.language = "ru"
+    # Fifty English documents that follow the text outweigh five Russian ones that do not: 100 of 110
+    # actors pooled (0.91, above the 0.9 target), none in Russian.
+    out = summarize([*good * 10, *bad])
+    row = out["targets"]["roles_follow_text"]
+    assert row["value"] >= 0.9 and row["by_language"] == {"en": 1.0, "ru": 0.0}
+    assert not row["met"]

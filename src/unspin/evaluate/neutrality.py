@@ -280,6 +280,13 @@ def summarize(docs: Sequence[DocAudit], skipped: int = 0, by_language: bool = Tr
             for lang in languages
             if sum(d.language == lang for d in docs) >= MIN_DOCS_PER_LANGUAGE
         }
+        if "targets" in out:
+            # Pooled figures can hide a language: a target is met only if it is met in every language
+            # where it can be measured (a model that finds no spans in a language cannot be measured there).
+            for key, row in out["targets"].items():
+                per = {lang: x["targets"][key] for lang, x in out["by_language"].items() if "targets" in x}
+                row["by_language"] = {lang: t["value"] for lang, t in per.items()}
+                row["met"] = row["met"] and all(t["met"] for t in per.values() if t["value"] is not None)
     return out
 
 

@@ -183,8 +183,11 @@ def render(report: dict[str, Any], console: Any) -> None:
             )
         console.print(lg)
     if "targets" in report:
-        tg = Table("target (swap)", "value", "threshold", "met", title="The issue's targets")
+        tg = Table("target (swap)", "value", "by language", "threshold", "met", title="The issue's targets")
         for k, v in report["targets"].items():
             value = "–" if v["value"] is None else f"{v['value']:+.3f}"
-            tg.add_row(k, value, v["target"], "[green]yes[/]" if v["met"] else "[red]no[/]")
+            langs = ", ".join(
+                f"{lang} {'–' if x is None else f'{x:+.3f}'}" for lang, x in v.get("by_language", {}).items()
+            )
+            tg.add_row(k, value, langs, v["target"], "[green]yes[/]" if v["met"] else "[red]no[/]")
         console.print(tg)
