@@ -235,3 +235,27 @@ def test_russian_display_name_is_not_an_instrumental() -> None:
         ("Владимир Зеленский", "PERSON"),
     ]
     assert list(listed(text, names)) == ["Владимир Зеленский"]
+
+
+def test_each_known_institution_has_its_counterpart_on_the_other_side() -> None:
+    # The rules must not find one side's institutions and miss the other's (the audit swaps them).
+    pairs = [
+        ("Kremlin", "Bankova"),
+        ("State Duma", "Verkhovna Rada"),
+        ("FSB", "SBU"),
+        ("GRU", "HUR"),
+        ("Russian Foreign Ministry", "Ukrainian Foreign Ministry"),
+        ("Кремль", "Банковая"),
+        ("ВС РФ", "ВСУ"),
+        ("МИД России", "МИД Украины"),
+        ("Минобороны России", "Минобороны Украины"),
+        ("Госдума", "Верховная рада"),
+    ]
+    for ru, ua in pairs:
+        text = (
+            f"Вчера {ru} и {ua} ответили."
+            if any("а" <= c <= "я" for c in ru.lower())
+            else f"Then {ru} and {ua} replied."
+        )
+        got = listed(text, [])
+        assert len(got) == 2, (ru, ua, got)
