@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -143,6 +144,7 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@lru_cache(maxsize=65536)
 def normalize(name: str, demonyms: bool = True) -> str:
     """The key of a name: titles, "the", possessives, dots and initials dropped, aliases resolved; Russian
     words reduced to their stems so that every case of a name is one key ("Путина" -> "путин"), and
@@ -238,7 +240,7 @@ def group_mentions(text: str, mentions: Sequence[RawMention], refine: bool = Tru
     (fragments completed, non-names and datelines dropped, known actors added), and descriptions of an
     office ("the Russian president") join the person when the article names exactly one holder."""
     if refine:
-        mentions = rules.refine(text, mentions, normalize)
+        mentions = rules.refine(text, mentions, normalize, known_starts())
     groups: dict[str, Group] = {}
     for m in mentions:
         key = normalize(text[m.start : m.end])
@@ -255,6 +257,21 @@ def group_mentions(text: str, mentions: Sequence[RawMention], refine: bool = Tru
         g.kind = _kind(g)
         g.mentions.sort(key=lambda m: m.start)
     return out
+
+
+@cache
+def known_starts() -> frozenset[str]:
+    """First words (as ``entity_rules.first_word`` gives them) of every name the rules know."""
+    out: set[str] = set()
+    for surface, key in [*ALIASES.items(), *DEMONYMS.items(), *((k, k) for k in tb.KNOWN_KINDS)]:
+        if key in tb.KNOWN_KINDS:
+            out.add(surface.split()[0])
+    for stem, key in [*tb.RU_KEYS.items(), *tb.RU_DEMONYMS.items()]:
+        if key in tb.KNOWN_KINDS:
+            out.add(stem.split()[0])
+    # "the" opens "the usa" but the gazetteer never starts a name with an article: keeping it would make
+    # every "the" of the article a candidate.
+    return frozenset((out | tb.RU_PERSON_STEMS) - {"the", "a", "an"})
 
 
 def _fold_short_names(groups: dict[str, Group]) -> None:
