@@ -25,16 +25,18 @@ def test_cues_read_surface_signals() -> None:
 
 
 def ranker(threshold: float = 0.5, min_top: int = 1) -> ClaimRanker:
-    w = np.zeros(1 + len(CUE_NAMES))
+    w = np.zeros(2 + len(CUE_NAMES))
     w[0] = 1.0  # the probe's logit alone: scores() returns the probe's own scores
-    return ClaimRanker(w, 0.0, threshold, min_top)
+    return ClaimRanker("toy@1", np.zeros(4), 0.0, w, 0.0, threshold, min_top)
 
 
 def test_scores_and_cuts() -> None:
     r = ranker(0.6)
     probe = np.array([0.2, 0.9, 0.65, 0.4])
-    s = r.scores(probe, ["a b c d e"] * 4)
+    s = r.scores(probe, ["a b c d e"] * 4, np.zeros((4, 4)))
     np.testing.assert_allclose(s, probe, atol=1e-5)
+    with pytest.raises(ValueError):
+        r.scores(probe, ["a b c d e"] * 4, np.zeros((4, 3)))  # another embedder's vectors
     assert r.select(s, "top") == [1, 2]
     assert r.select(s, "all") == [1, 2, 3, 0]
     assert r.select(s, 3) == [1, 2, 3]
@@ -59,6 +61,15 @@ def test_save_and_load(tmp_path: Path) -> None:
     back = ClaimRanker.load(tmp_path / RANK_FILE)
     assert back.threshold == 0.7 and back.info == {"metrics": {"x": 1}}
     np.testing.assert_allclose(back.weight, r.weight)
+    assert back.accepts("toy@1") and not back.accepts("other@1")
+
+
+def test_vector_probe_moves_the_score() -> None:
+    w = np.zeros(2 + len(CUE_NAMES))
+    w[1] = 1.0  # the vector probe's logit alone
+    r = ClaimRanker("toy@1", np.array([2.0, 0.0]), 0.0, w, 0.0, 0.5)
+    s = r.scores(np.array([0.5, 0.5]), ["x y z w v"] * 2, np.array([[1.0, 0.0], [-1.0, 0.0]]))
+    assert s[0] > 0.8 and s[1] < 0.2
 
 
 def test_news_set_size_and_sources() -> None:

@@ -64,7 +64,7 @@ def toy_verifier(dim: int = 4) -> Verifier:
     w[2 * dim + F["cosine"], SAME] = 8.0
     w[2 * dim + F["negation_mismatch"], OPPOSITE] = 12.0
     b = np.array([-5.0, -4.0, 0.0], np.float32)
-    return Verifier("toy@1", dim, np.zeros(n, np.float32), np.ones(n, np.float32), ((w, b),), 0.5, 0.3)
+    return Verifier("toy@1", dim, np.zeros(n, np.float32), np.ones(n, np.float32), ((w, b),), 0.5, 0.3, 0.5)
 
 
 def test_relations_are_probabilities_and_decide_guards_inversions(tmp_path: Path) -> None:

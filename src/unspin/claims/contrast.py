@@ -23,6 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
+SCOPE = 2  # words after a negation that it is taken to govern ("doesn't deliberately target")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 STEM = 5
 
@@ -92,6 +93,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "negation_diff",
     "negation_mismatch",
     "negation_mismatch_x_covered",
+    "scoped_negation_conflicts",
+    "scoped_negation_x_covered",
     "refutation_diff",
     "refutation_x_covered",
     "reporting",
@@ -127,6 +130,7 @@ class TextSignals:
     stems: frozenset[str]
     content: frozenset[str]
     negations: int
+    negated: frozenset[str]  # stems of the content words a negation governs (the next two words)
     refutations: int
     reporting: bool
     numbers: frozenset[str]
@@ -145,7 +149,14 @@ def signals(text: str) -> TextSignals:
     lower = [w.casefold() for w in raw]
     stems = [stem(w.replace("’", "'")) for w in lower]
     folded = text.casefold()
-    negations = sum(1 for w in lower if w in NEGATIONS or w.endswith(("n't", "n’t")))
+    is_negation = [w in NEGATIONS or w.endswith(("n't", "n’t")) for w in lower]
+    negations = sum(is_negation)
+    negated = frozenset(
+        stems[j]
+        for i, neg in enumerate(is_negation) if neg
+        for j in range(i + 1, min(i + 1 + SCOPE, len(lower)))
+        if lower[j] not in STOPWORDS and not is_negation[j]
+    )
     refutations = _count(stems, _REFUTATION) + sum(
         folded.count(p) for p in REFUTATION_PHRASES
     )
@@ -158,6 +169,7 @@ def signals(text: str) -> TextSignals:
         stems=frozenset(stems),
         content=frozenset(s for s, w in zip(stems, lower, strict=True) if w not in STOPWORDS and not w.isdigit()),
         negations=negations,
+        negated=negated,
         refutations=refutations,
         reporting=_count(stems, _REPORTING) > 0,
         numbers=numbers,
@@ -186,6 +198,12 @@ def pair_contrast(sentence: TextSignals, claim: TextSignals, cosine: float) -> l
     s_covered = len(sentence.content & claim.stems) / len(sentence.content) if sentence.content else 0.0
     neg_diff = float(np.clip(sentence.negations - claim.negations, -2, 2))
     mismatch = float((sentence.negations > 0) != (claim.negations > 0))
+    # A word negated on one side and present without its negation on the other: "not objective; not
+    # professional" vs "objective; not professional" — presence alone sees a negation on both sides.
+    scoped = float(min(
+        len((claim.negated & sentence.stems) - sentence.negated) + len((sentence.negated & claim.stems) - claim.negated),
+        3,
+    ))
     refute = float(min(sentence.refutations, 2) - min(claim.refutations, 2))
     antonyms = float(min(_antonym_conflicts(sentence.stems, claim.stems), 2))
     nums_missing = len(claim.numbers - sentence.numbers) / len(claim.numbers) if claim.numbers else 0.0
@@ -202,6 +220,8 @@ def pair_contrast(sentence: TextSignals, claim: TextSignals, cosine: float) -> l
         neg_diff,
         mismatch,
         mismatch * covered,
+        scoped,
+        scoped * covered,
         refute,
         max(refute, 0.0) * covered,
         float(sentence.reporting),

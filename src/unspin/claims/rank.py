@@ -2,9 +2,10 @@
 
 The claim-spotting probe (``heads/claims.py``) scores each sentence from the shared encoder's states. Trained
 on debate transcripts, it flags most news sentences; a fact-checker wants the few worth checking first. This
-module re-scores with a handful of surface cues the probe does not see reliably — digits and amounts, dates,
-names, reported speech, first-person and modal wording, quotes, questions — in a small logistic model over
-[probe logit, cues] (``ClaimRanker.scores``), ranks by that score and applies the CLI's ``--claims`` choice:
+module re-scores each candidate sentence with two more readings — a linear probe over its sentence vector
+(the similarity embedder's, which known-claim matching computes anyway) and a handful of surface cues:
+digits and amounts, dates, names, reported speech, first-person and modal wording, quotes, questions — in a
+small logistic model (``ClaimRanker.scores``), ranks by that score and applies the CLI's ``--claims`` choice:
 
 - ``top`` (the default): the sentences whose score reaches ``threshold`` — the cut chosen on data that is
   not reported (see ``evaluate/rank.py``), and at least ``min_top`` of the best when some sentence is a
@@ -12,8 +13,8 @@ names, reported speech, first-person and modal wording, quotes, questions — in
 - ``all``: every candidate sentence, ranked;
 - ``N``: the N best.
 
-Pure numpy over what the caller already has (probe scores and sentence texts); weights and the cut come from
-a JSON file made by ``python -m unspin.train.claim_rank``.
+Pure numpy over what the caller already has (probe scores, sentence vectors and texts); weights and the cut
+come from a JSON file made by ``python -m unspin.train.claim_rank``.
 """
 
 from __future__ import annotations
@@ -94,14 +95,21 @@ def cue_matrix(sentences: Sequence[str]) -> np.ndarray:
     return np.asarray([cues(s) for s in sentences], np.float32).reshape(len(sentences), len(CUE_NAMES))
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
+def logit(p: np.ndarray) -> np.ndarray:
     q = np.clip(np.asarray(p, np.float64), 1e-6, 1 - 1e-6)
     return np.log(q / (1 - q))
 
 
 @dataclass(frozen=True)
 class ClaimRanker:
-    weight: np.ndarray  # [1 + len(CUE_NAMES)]: probe logit, then the cues
+    """Check-worthiness from three readings of a sentence, combined by a small logistic model:
+    the claim-spotting probe's score (shared encoder states), a linear probe over the sentence's vector from
+    the similarity embedder (the one known-claim matching embeds the sentence with anyway), and the cues."""
+
+    embedder: str  # the sentence embedder ``vector_weight`` reads (``Embedder.name``)
+    vector_weight: np.ndarray  # [dim]
+    vector_bias: float
+    weight: np.ndarray  # [2 + len(CUE_NAMES)]: probe logit, vector logit, then the cues
     bias: float
     threshold: float  # the default cut ("top")
     min_top: int = 1
@@ -113,6 +121,9 @@ class ClaimRanker:
         if tuple(config["cues"]) != CUE_NAMES:
             raise ValueError(f"{path}: fitted on other cues; refit with python -m unspin.train.claim_rank")
         return cls(
+            str(config["embedder"]),
+            np.asarray(config["vector_weight"], np.float64),
+            float(config["vector_bias"]),
             np.asarray(config["weight"], np.float64),
             float(config["bias"]),
             float(config["threshold"]),
@@ -123,20 +134,35 @@ class ClaimRanker:
     def save(self, path: Path, extra: dict[str, Any] | None = None) -> None:
         config = {
             "cues": list(CUE_NAMES),
+            "embedder": self.embedder,
             "weight": [round(float(w), 6) for w in self.weight],
             "bias": round(self.bias, 6),
             "threshold": round(self.threshold, 4),
             "min_top": self.min_top,
             **(extra or {}),
+            "vector_bias": round(self.vector_bias, 6),
+            "vector_weight": [round(float(w), 6) for w in self.vector_weight],
         }
         path.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
-    def scores(self, probe_scores: np.ndarray, sentences: Sequence[str]) -> np.ndarray:
-        """Check-worthiness in [0, 1] per sentence: the probe's score re-weighed with the cues."""
+    def accepts(self, embedder_name: str) -> bool:
+        return embedder_name == self.embedder
+
+    def inputs(self, probe_scores: np.ndarray, sentences: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+        """[n, 2 + len(CUE_NAMES)]: what ``weight`` reads."""
+        v = np.asarray(vectors, np.float64)
+        if v.shape != (len(sentences), len(self.vector_weight)):
+            raise ValueError(f"expected sentence vectors [{len(sentences)}, {len(self.vector_weight)}]")
+        vector_logit = v @ self.vector_weight + self.vector_bias
+        return np.concatenate(
+            [logit(probe_scores)[:, None], vector_logit[:, None], cue_matrix(sentences).astype(np.float64)], axis=1
+        )
+
+    def scores(self, probe_scores: np.ndarray, sentences: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+        """Check-worthiness in [0, 1] per sentence."""
         if len(sentences) == 0:
             return np.zeros(0, np.float32)
-        x = np.concatenate([_logit(probe_scores)[:, None], cue_matrix(sentences).astype(np.float64)], axis=1)
-        z = x @ self.weight + self.bias
+        z = self.inputs(probe_scores, sentences, vectors) @ self.weight + self.bias
         out: np.ndarray = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
         return out
 

@@ -57,6 +57,7 @@ class Verifier:
     layers: tuple[tuple[np.ndarray, np.ndarray], ...]  # (weight [in, out], bias [out]); ReLU between
     same_threshold: float  # p(same) at which a pair is shown as a match
     opposite_guard: float  # p(opposite) at which a pair is never shown as a match, whatever p(same)
+    opposite_threshold: float = 1.01  # p(opposite) at which a pair may be shown as agreeing with the fact-check
     info: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -78,6 +79,7 @@ class Verifier:
             layers=layers,
             same_threshold=float(config["same_threshold"]),
             opposite_guard=float(config["opposite_guard"]),
+            opposite_threshold=float(config.get("opposite_threshold", 1.01)),
             info={k: v for k, v in config.items() if k in ("version", "metrics", "trained_on")},
         )
 
@@ -95,6 +97,7 @@ class Verifier:
             "relations": list(RELATIONS),
             "same_threshold": round(self.same_threshold, 4),
             "opposite_guard": round(self.opposite_guard, 4),
+            "opposite_threshold": round(self.opposite_threshold, 4),
             **(extra or {}),
         }
         (folder / CONFIG_FILE).write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -125,9 +128,10 @@ class Verifier:
         return self.probabilities(pair_features(sent_vecs, sent_texts, cand_vecs, cand_texts))
 
     def decide(self, probabilities: np.ndarray) -> np.ndarray:
-        """Relation index per pair: ``same`` only when p(same) clears its threshold and p(opposite) stays
-        under the guard; otherwise ``opposite`` or ``different``, whichever is likelier."""
+        """Relation index per pair: ``same`` (show as a match) only when p(same) clears its threshold and
+        p(opposite) stays under the guard; ``opposite`` (may be shown as agreeing with the fact-check) when
+        p(opposite) clears its own threshold; otherwise ``different`` (not shown)."""
         p = np.asarray(probabilities, np.float32)
-        shown = (p[:, SAME] >= self.same_threshold) & (p[:, OPPOSITE] < self.opposite_guard)
-        other = np.where(p[:, OPPOSITE] >= p[:, DIFFERENT], OPPOSITE, DIFFERENT)
-        return np.where(shown, SAME, other).astype(np.int64)
+        same = (p[:, SAME] >= self.same_threshold) & (p[:, OPPOSITE] < self.opposite_guard)
+        opposite = ~same & (p[:, OPPOSITE] >= self.opposite_threshold)
+        return np.where(same, SAME, np.where(opposite, OPPOSITE, DIFFERENT)).astype(np.int64)

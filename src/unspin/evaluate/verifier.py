@@ -62,6 +62,9 @@ def shown_metrics(gold: np.ndarray, decided: np.ndarray) -> dict[str, Any]:
         "precision_shown": float((shown & true_same).sum() / max(1, shown.sum())),
         "recall_same": float((shown & true_same).sum() / max(1, true_same.sum())),
         "inverted_shown": int((shown & (gold == OPPOSITE)).sum()),
+        # "agrees with the fact-check": how often a pair decided opposite is one
+        "opposite_decided": int((decided == OPPOSITE).sum()),
+        "precision_opposite": float(((decided == OPPOSITE) & (gold == OPPOSITE)).sum() / max(1, (decided == OPPOSITE).sum())),
         "accuracy": float((gold == decided).mean()) if len(gold) else 0.0,
     }
 

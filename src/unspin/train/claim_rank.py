@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from unspin.analyzer import Analyzer
-from unspin.claims.rank import RANK_FILE, ClaimRanker, cue_matrix
+from unspin.claims.rank import RANK_FILE, ClaimRanker, cue_matrix, logit
 from unspin.data import checkthat
 from unspin.evaluate.checkworthy import Labelled, load_news, prf
 from unspin.heads.claims import is_candidate, span_features
@@ -40,6 +40,7 @@ from unspin.train.common import log
 NEWS_SPLIT_SEED = 20240617
 CUT_RECALL = 0.85  # recall the cut keeps on the tuning half (target: ≥ 0.80 on the other half)
 C_GRID = (0.03, 0.1, 0.3, 1.0)
+VECTOR_C_GRID = (0.03, 0.1, 0.3)
 
 
 def news_halves(rows: list[Labelled], seed: int = NEWS_SPLIT_SEED) -> tuple[set[str], set[str]]:
@@ -118,14 +119,48 @@ def news_matrix(analyzer: Analyzer, rows: list[Labelled], texts: dict[str, str])
     return x
 
 
-def fit_ranker(probe: np.ndarray, texts: list[str], y: np.ndarray, c: float) -> ClaimRanker:
+def stack_inputs(probe: np.ndarray, vector_logit: np.ndarray, texts: list[str]) -> np.ndarray:
+    return np.concatenate([logit(probe)[:, None], vector_logit[:, None], cue_matrix(texts)], axis=1)
+
+
+def fit_stack(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """(weight, bias, C) of the logistic model over ``stack_inputs``; C by 5-fold CV AUC on (x, y)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold
+
+    best = (C_GRID[0], -1.0)
+    for c in C_GRID:
+        scores = np.zeros(len(y))
+        for tr, te in StratifiedKFold(5, shuffle=True, random_state=13).split(x, y):
+            m = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x[tr], y[tr])
+            scores[te] = m.decision_function(x[te])
+        auc = float(roc_auc_score(y, scores))
+        if auc > best[1]:
+            best = (c, auc)
+    m = LogisticRegression(C=best[0], max_iter=3000, class_weight="balanced").fit(x, y)
+    return m.coef_[0].astype(np.float64), float(m.intercept_[0]), best[0]
+
+
+def fit_vector_probe(
+    x: dict[str, np.ndarray], y: dict[str, np.ndarray], keep: dict[str, np.ndarray]
+) -> tuple[np.ndarray, float, float, float]:
+    """(weight, bias, C, dev threshold) of a logistic probe on CheckThat! train sentence vectors; C and the
+    threshold by F1 on dev (candidates only, as at run time)."""
     from sklearn.linear_model import LogisticRegression
 
-    from unspin.claims.rank import _logit
-
-    x = np.concatenate([_logit(probe)[:, None], cue_matrix(texts)], axis=1)
-    m = LogisticRegression(C=c, max_iter=2000, class_weight="balanced").fit(x, y)
-    return ClaimRanker(m.coef_[0].astype(np.float64), float(m.intercept_[0]), 0.5)
+    best: tuple[float, float, Any] | None = None
+    for c in VECTOR_C_GRID:
+        m = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x["train"], y["train"])
+        p = m.predict_proba(x["dev"])[:, 1] * keep["dev"]
+        t = best_f1_threshold(p, y["dev"])
+        f = prf(p >= t, y["dev"])["f1"]
+        log("vector probe", C=c, dev_f1=round(f, 4), threshold=round(t, 2))
+        if best is None or f > best[0]:
+            best = (f, t, (m, c))
+    assert best is not None
+    m, c = best[2]
+    return m.coef_[0].astype(np.float64), float(m.intercept_[0]), c, best[1]
 
 
 def cut_for_recall(scores: np.ndarray, gold: np.ndarray, recall: float = CUT_RECALL) -> float:
@@ -144,6 +179,20 @@ def at(scores: np.ndarray, gold: np.ndarray, t: float, keep: np.ndarray | None =
     return prf(pred, gold)
 
 
+def selected(ranker: ClaimRanker, scores: np.ndarray, keep: np.ndarray, rows: list[Labelled]) -> np.ndarray:
+    """What ``--claims top`` shows, per article, as a mask over ``rows``: the candidates the cut keeps (at
+    least ``min_top`` per article)."""
+    shown = np.zeros(len(rows), bool)
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        if keep[i]:
+            by_article[r.article].append(i)
+    for idx in by_article.values():
+        for j in ranker.select(scores[idx], "top"):
+            shown[idx[j]] = True
+    return shown
+
+
 def best_f1_threshold(scores: np.ndarray, gold: np.ndarray) -> float:
     best = (0.5, -1.0)
     for t in np.arange(0.05, 0.96, 0.01):
@@ -157,22 +206,32 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", type=Path, required=True)
     ap.add_argument("--cache", type=Path, default=Path("build/features"))
-    ap.add_argument("--fit-on", choices=("dev", "news"), default="dev")
+    ap.add_argument("--embedder", default=None, help="module:factory of the sentence embedder (default: MiniLM)")
     ap.add_argument("--dry-run", action="store_true", help="measure only; do not write claim_rank.json")
     args = ap.parse_args(argv)
+
+    from unspin.train.verifier import load_embedder
+    from unspin.train.verifier_pairs import VectorCache
 
     analyzer = Analyzer(args.model, known_claims=None)
     spotter = analyzer.heads.claims
     if spotter is None:
         raise SystemExit("this model has no checkworthy probe: run unspin.train.claim_probe first")
     probe = spotter.probe
-    ct = {s: checkthat.load(s) for s in ("dev", "dev-test")}
-    ct_x = {s: passage_matrix(analyzer, rows, args.cache) for s, rows in ct.items()}
-    ct_p = {s: probe(x)[:, 0] for s, x in ct_x.items()}
-    ct_y = {s: np.array([r.checkworthy for r in rows]) for s, rows in ct.items()}
-    ct_keep = {s: np.array([is_candidate(r.text) for r in rows]) for s, rows in ct.items()}
-    ct_text = {s: [r.text for r in rows] for s, rows in ct.items()}
+    embedder = load_embedder(args.embedder)
+    vectors = VectorCache(embedder, args.cache)
 
+    # CheckThat!: probe scores in context (as the runtime reads sentences), sentence vectors alone.
+    ct = {s: checkthat.load(s) for s in checkthat.SPLITS}
+    ct_text = {s: [r.text for r in rows] for s, rows in ct.items()}
+    ct_y = {s: np.array([r.checkworthy for r in rows]) for s, rows in ct.items()}
+    ct_keep = {s: np.array([is_candidate(t) for t in texts]) for s, texts in ct_text.items()}
+    ct_v = {s: vectors.get(texts) for s, texts in ct_text.items()}
+    ct_p = {s: probe(passage_matrix(analyzer, ct[s], args.cache))[:, 0] for s in ("dev", "dev-test")}
+    vector_w, vector_b, vector_c, vector_t = fit_vector_probe(ct_v, ct_y, ct_keep)
+    ct_vl = {s: v @ vector_w + vector_b for s, v in ct_v.items()}
+
+    # News: every labelled sentence read from its whole article.
     rows = load_news()
     texts = news_texts(rows)
     key = hashlib.sha256((analyzer.model_dir / "model.bin").read_bytes()[: 1 << 20])
@@ -185,79 +244,84 @@ def main(argv: list[str] | None = None) -> int:
         news_x = news_matrix(analyzer, rows, texts)
         args.cache.mkdir(parents=True, exist_ok=True)
         np.save(cache_file, news_x)
-    news_p = probe(news_x)[:, 0]
-    news_y = np.array([r.label for r in rows])
+    vectors.save()
     news_t = [r.text for r in rows]
+    news_p = probe(news_x)[:, 0]
+    news_vl = vectors.get(news_t) @ vector_w + vector_b
+    news_y = np.array([r.label for r in rows])
     news_keep = np.array([is_candidate(t) for t in news_t])
-    tune_a, report_a = news_halves(rows)
+    tune_a, _ = news_halves(rows)
     tune = np.array([r.article in tune_a for r in rows])
     report = ~tune
-    log("news", sentences=len(rows), tune=int(tune.sum()), report=int(report.sum()),
-        tune_articles=sorted(tune_a), report_articles=sorted(report_a))
+    langs = _languages()
+    lang = np.array([langs.get(r.article, "English") for r in rows])
+    log("news", sentences=len(rows), tune=int(tune.sum()), report=int(report.sum()))
 
     out: dict[str, Any] = {}
-    # Today's spotter, as shipped: probe ≥ its threshold on candidates.
-    out["probe_as_shipped"] = {
-        "dev_test": at(ct_p["dev-test"], ct_y["dev-test"], spotter.threshold, ct_keep["dev-test"]),
-        "news_all": at(news_p, news_y, spotter.threshold, news_keep),
-        "news_report_half": at(news_p[report], news_y[report], spotter.threshold, news_keep[report]),
+    # 1. CheckThat! dev-test (never fitted on): today's probe; the vector probe; both and the cues stacked on dev.
+    dev_x = stack_inputs(ct_p["dev"], ct_vl["dev"], ct_text["dev"])
+    w, b, c = fit_stack(dev_x[ct_keep["dev"]], ct_y["dev"][ct_keep["dev"]])
+    stack_dev = 1 / (1 + np.exp(-(dev_x @ w + b))) * ct_keep["dev"]
+    t_stack = best_f1_threshold(stack_dev, ct_y["dev"])
+    test_x = stack_inputs(ct_p["dev-test"], ct_vl["dev-test"], ct_text["dev-test"])
+    out["checkthat_dev_test"] = {
+        "probe_as_shipped": at(ct_p["dev-test"], ct_y["dev-test"], spotter.threshold, ct_keep["dev-test"]),
+        "vector_probe": at(1 / (1 + np.exp(-ct_vl["dev-test"])), ct_y["dev-test"], vector_t, ct_keep["dev-test"]),
+        "stacked_on_dev": at(1 / (1 + np.exp(-(test_x @ w + b))), ct_y["dev-test"], t_stack, ct_keep["dev-test"]),
+        "vector_probe_C": vector_c,
+        "stack_C": c,
     }
-    # The ranking: weights fitted on dev (C and the F1 threshold by 5-fold CV on dev) or on the news tuning half.
-    if args.fit_on == "dev":
-        fit_p, fit_t, fit_y = ct_p["dev"][ct_keep["dev"]], np.array(ct_text["dev"])[ct_keep["dev"]].tolist(), ct_y["dev"][ct_keep["dev"]]
-    else:
-        sel = tune & news_keep
-        fit_p, fit_t, fit_y = news_p[sel], np.array(news_t)[sel].tolist(), news_y[sel]
-    best: tuple[float, float] | None = None
-    from sklearn.model_selection import StratifiedKFold
 
-    for c in C_GRID:
-        scores = np.zeros(len(fit_y))
-        for tr, te in StratifiedKFold(5, shuffle=True, random_state=13).split(fit_p, fit_y):
-            r = fit_ranker(fit_p[tr], [fit_t[i] for i in tr], fit_y[tr], c)
-            scores[te] = r.scores(fit_p[te], [fit_t[i] for i in te])
-        f = prf(scores >= best_f1_threshold(scores, fit_y), fit_y)["f1"]
-        log("ranker C", C=c, cv_f1=round(f, 4))
-        if best is None or f > best[1]:
-            best = (c, f)
-    assert best is not None
-    ranker = fit_ranker(fit_p, fit_t, fit_y, best[0])
-    dev_scores = ranker.scores(ct_p["dev"], ct_text["dev"])
-    f1_threshold = best_f1_threshold(dev_scores[ct_keep["dev"]], ct_y["dev"][ct_keep["dev"]])
-    out["ranker_checkthat"] = {
-        "fit_on": args.fit_on,
-        "C": best[0],
-        "threshold_best_dev_f1": f1_threshold,
-        "dev": at(dev_scores, ct_y["dev"], f1_threshold, ct_keep["dev"]),
-        "dev_test": at(ranker.scores(ct_p["dev-test"], ct_text["dev-test"]), ct_y["dev-test"], f1_threshold,
-                       ct_keep["dev-test"]),
+    # 2. News: the shipped ranking is stacked on the tuning half (in-domain), its cut chosen there too.
+    def fit_and_cut(fit_rows: np.ndarray) -> tuple[ClaimRanker, np.ndarray]:
+        sel = fit_rows & news_keep
+        x = stack_inputs(news_p, news_vl, news_t)
+        w, b, _ = fit_stack(x[sel], news_y[sel])
+        ranker = ClaimRanker(embedder.name, vector_w, vector_b, w, b, 0.5, 1)
+        scores = np.where(news_keep, ranker.scores(news_p, news_t, vectors.get(news_t)), 0.0)
+        cut = cut_for_recall(scores[sel], news_y[sel])
+        return ClaimRanker(embedder.name, vector_w, vector_b, w, b, cut, 1), scores
+
+    ranker, scores = fit_and_cut(tune)
+    shown = selected(ranker, scores, news_keep, rows)
+    swapped, swapped_scores = fit_and_cut(report)
+    swapped_shown = selected(swapped, swapped_scores, news_keep, rows)
+    probe_shown = news_keep & (news_p >= spotter.threshold)
+    out["news"] = {
+        "threshold": ranker.threshold,
+        "report_half": {**prf(shown[report], news_y[report]), "shown_fraction": float(shown[report].mean())},
+        "report_half_by_language": {
+            name: prf(shown[report & (lang == name)], news_y[report & (lang == name)]) for name in ("English", "Russian")
+        },
+        "tune_half": prf(shown[tune], news_y[tune]),
+        "swapped": {"threshold": swapped.threshold, "report": prf(swapped_shown[tune], news_y[tune])},
+        "probe_as_shipped_report_half": {
+            **prf(probe_shown[report], news_y[report]), "shown_fraction": float(probe_shown[report].mean())
+        },
+        "every_candidate_report_half": prf(news_keep[report], news_y[report]),
+        "auc_report_half": _auc(scores[report], news_y[report], lang[report]),
+        "auc_report_half_probe_only": _auc(news_p[report], news_y[report], lang[report]),
     }
-    news_s = ranker.scores(news_p, news_t)
-    news_s = np.where(news_keep, news_s, 0.0)  # questions and fragments are never claims
-    cut = cut_for_recall(news_s[tune], news_y[tune])
-    swapped = cut_for_recall(news_s[report], news_y[report])
-    out["news_cut"] = {
-        "threshold": cut,
-        "tune_half": at(news_s[tune], news_y[tune], cut),
-        "report_half": at(news_s[report], news_y[report], cut),
-        "swapped_threshold": swapped,
-        "swapped_report": at(news_s[tune], news_y[tune], swapped),
-        "all_flagged_report_half": prf(news_keep[report], news_y[report]),
-        "report_half_by_language": {},
-    }
-    langs = _languages()
-    for lang in ("English", "Russian"):
-        sel = report & np.array([langs.get(r.article) == lang for r in rows])
-        out["news_cut"]["report_half_by_language"][lang] = at(news_s[sel], news_y[sel], cut)
-    for name, value in out.items():
-        log(name, **{k: (round(v["f1"], 3), round(v["precision"], 3), round(v["recall"], 3)) if isinstance(v, dict) and "f1" in v else v for k, v in value.items()})
     print(json.dumps(out, indent=2))
     if not args.dry_run:
-        ClaimRanker(ranker.weight, ranker.bias, cut, 1).save(
+        ranker.save(
             args.model / RANK_FILE,
-            {"fitted_on": {"weights": args.fit_on, "cut": "news tuning half"}, "metrics": out},
+            {"fitted_on": {"vector_probe": "CheckThat! 2024 train (C and threshold on dev)",
+                           "weights_and_cut": "news tuning half (evaluate.data.news_checkworthy, news_halves)"},
+             "metrics": out},
         )
     return 0
+
+
+def _auc(scores: np.ndarray, gold: np.ndarray, lang: np.ndarray) -> dict[str, float]:
+    from sklearn.metrics import roc_auc_score
+
+    out = {"all": float(roc_auc_score(gold, scores))}
+    for name in ("English", "Russian"):
+        sel = lang == name
+        if len(set(gold[sel].tolist())) == 2:
+            out[name] = float(roc_auc_score(gold[sel], scores[sel]))
+    return out
 
 
 if __name__ == "__main__":

@@ -50,6 +50,23 @@ _NEGATED = {
     "weren't": "were", "won't": "will", "can't": "can", "cannot": "can", "hasn't": "has", "haven't": "have",
     "hadn't": "had", "wouldn't": "would", "shouldn't": "should", "couldn't": "could",
 }
+_PUNCT = ",.;:!?\"'«»“”()"
+ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("the US", ("Washington", "the United States", "America")),
+    ("The US", ("Washington", "The United States", "America")),
+    ("the USA", ("Washington", "the United States")),
+    ("the EU", ("Brussels", "the European Union")),
+    ("The EU", ("Brussels", "The European Union")),
+    ("Russia", ("Moscow", "the Kremlin")),
+    ("NATO", ("the alliance", "the North Atlantic alliance")),
+    ("Kiev", ("Kyiv",)),
+    ("Ukrainian army", ("Ukrainian forces", "Ukrainian military")),
+    ("Ukrainian authorities", ("Kyiv", "the Ukrainian government")),
+    ("coup d'etat", ("coup",)),
+    ("coup d’état", ("coup",)),
+    ("the West", ("Western countries", "Western governments")),
+    ("Western countries", ("the West",)),
+)
 _AUXILIARIES = ("is", "are", "was", "were", "will", "would", "can", "could", "should", "has", "have", "had", "must",
                 "does", "did", "do")
 
@@ -94,10 +111,11 @@ def _fill(template: str, title: str, rng: random.Random) -> str:
 
 
 def restate(title: str, rng: random.Random) -> tuple[str, str]:
-    """The same claim as an article would report or hedge it."""
+    """The same claim as an article would report or hedge it, half the time reworded (``alias``)."""
     kind = rng.choice(("reported", "reported", "hedge"))
     template = rng.choice(REPORTED if kind == "reported" else HEDGES)
-    return _fill(template, title, rng), kind
+    reworded = alias(title, rng) if rng.random() < 0.5 else title
+    return _fill(template, reworded, rng), kind if reworded == title else f"{kind}-reworded"
 
 
 def refute(title: str, rng: random.Random) -> tuple[str, str]:
@@ -113,22 +131,38 @@ def negate(title: str) -> tuple[str, str] | None:
     """The claim's negation by one edit (remove the negation it has, or add "not" after its first auxiliary),
     or None when no rule applies."""
     words = _core(title).split(" ")
-    lowered = [w.casefold().replace("’", "'") for w in words]
-    for i, w in enumerate(lowered):
+    bare = [w.strip(_PUNCT).casefold().replace("’", "'") for w in words]
+    for i, w in enumerate(bare):
         if w in _NEGATED:
             base = _NEGATED[w]
-            words[i] = base.capitalize() if words[i][:1].isupper() else base
+            base = base.capitalize() if words[i][:1].isupper() else base
+            words[i] = words[i].replace(words[i].strip(_PUNCT), base)
             return _sentence(" ".join(words)), "negation-removed"
         if w in ("no", "none", "nothing", "nobody", "neither", "nor", "without", "nowhere"):
             return None  # "no reasons" → "not no reasons": no one-word edit reads well
         if w in ("not", "never"):
             if i == 0:
                 break
-            return _sentence(" ".join(words[:i] + words[i + 1 :])), "negation-removed"
-    for i, w in enumerate(lowered):
-        if w in _AUXILIARIES and 0 < i < len(words) - 1:
+            trailing = words[i][len(words[i].rstrip(_PUNCT)) :]
+            kept = [*words[: i - 1], words[i - 1] + trailing, *words[i + 1 :]]  # "has not, to" → "has, to"
+            return _sentence(" ".join(kept)), "negation-removed"
+    for i, w in enumerate(bare):
+        if w in _AUXILIARIES and 0 < i < len(words) - 1 and words[i] == w:
             return _sentence(" ".join([*words[: i + 1], "not", *words[i + 1 :]])), "negation-added"
     return None
+
+
+def alias(title: str, rng: random.Random) -> str:
+    """The title as a reporter might reword it: places for governments, a short name for a long one, and
+    sometimes only its first clause ("X, but Y" → "X"): still the same claim, fewer of its words."""
+    t = title
+    for old, options in ALIASES:
+        if re.search(rf"\b{re.escape(old)}\b", t) and rng.random() < 0.7:
+            t = re.sub(rf"\b{re.escape(old)}\b", rng.choice(options), t, count=1)
+    head, sep, _ = t.partition(", but ")
+    if sep and len(head.split()) >= 5 and rng.random() < 0.5:
+        t = head
+    return t
 
 
 def swap_country(title: str, rng: random.Random) -> tuple[str, str] | None:

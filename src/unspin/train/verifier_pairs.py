@@ -6,8 +6,9 @@ fact-check), ``different`` (another claim, usually on the same topic). Sources, 
 
 - same: the case's summary when it words the claim differently from the title (the whole summary when short,
   else its sentence nearest the title); the other wordings of the claim in its near-duplicate group
-  (EUvsDisinfo files each outlet's repetition as a new case); a rule-made report or hedge of the title
-  (``restate.restate``).
+  (EUvsDisinfo files each outlet's repetition as a new case) that reword the title directly (cosine ≥
+  ``DIRECT_COSINE`` or most words shared: groups chain, and chained members are often only the same
+  narrative); a rule-made report or hedge of the title (``restate.restate``).
 - opposite: disproof sentences that contradict the title (near it in meaning *and* carrying a negation the
   title lacks, a refutation word or an antonym: ``mined_opposites``); the title negated by one edit; the
   title inside a refutation ("There is no evidence that ...").
@@ -47,6 +48,7 @@ SPLITS = ("train", "val", "test")
 SPLIT_SEED = 20240615
 SPLIT_FRACTIONS = (0.7, 0.15, 0.15)
 DUPLICATE_COSINE = 0.85
+DIRECT_COSINE = 0.88  # a group member counts as a rewording of a title only this close to it
 QUARANTINE_COSINE = 0.80
 AMBIGUOUS_COSINE = 0.80
 OPPOSITE_MIN_COSINE = 0.45
@@ -172,9 +174,21 @@ def assign_splits(groups: np.ndarray, vectors: np.ndarray, seed: int = SPLIT_SEE
 
 def sentences(text: str) -> list[str]:
     """Sentences of a summary or disproof without the links EUvsDisinfo pastes into them."""
-    text = _URL.sub(" ", text.replace("//", "\n"))
+    text = _URL.sub(" ", text).replace("//", "\n")  # links first: "//" also separates EUvsDisinfo's parts
     doc = Document.from_text(text)
-    return [text[s.start : s.end].strip() for s in doc.sentences if len(text[s.start : s.end].split()) >= 5]
+    out = [text[s.start : s.end].strip() for s in doc.sentences]
+    return [s for s in out if len(s.split()) >= 5 and not s.endswith(":")]
+
+
+def _same_wording(a: str, b: str, cache: VectorCache) -> bool:
+    """Two titles of one group that reword each other directly. Groups chain (A~B, B~C), and a chained
+    pair is often only the same narrative ("White Helmets are linked to terrorists" vs "... stage chemical
+    attacks"): those are left out rather than labelled same."""
+    wa, wb = _words(a), _words(b)
+    if wa and wb and len(wa & wb) / len(wa | wb) >= 0.6:
+        return True
+    va, vb = cache.get([a, b])
+    return float(va @ vb) >= DIRECT_COSINE
 
 
 def contradicts(sentence: str, title: str) -> bool:
@@ -233,7 +247,7 @@ def anchor_queries(
         rng.shuffle(siblings)
         for s in siblings:
             w = frozenset(_words(s))
-            if w not in seen and len(seen) <= 2:
+            if w not in seen and len(seen) <= 2 and _same_wording(s, title, cache):
                 seen.add(w)
                 pairs.append(Pair(s, c.index, SAME, "duplicate-wording", c.index))
         for q in mined_opposites(c, cache):
