@@ -106,6 +106,9 @@ FEATURE_NAMES: tuple[str, ...] = (
     "claim_names_missing",
     "sentence_names_extra",
     "names_missing_x_cosine",
+    "claim_names_missing_count",
+    "sentence_names_extra_count",
+    "claim_numbers_missing_count",
     "length_ratio",
 )
 
@@ -209,8 +212,11 @@ def pair_contrast(sentence: TextSignals, claim: TextSignals, cosine: float) -> l
     nums_missing = len(claim.numbers - sentence.numbers) / len(claim.numbers) if claim.numbers else 0.0
     nums_extra = len(sentence.numbers - claim.numbers) / len(sentence.numbers) if sentence.numbers else 0.0
     num_conflict = float(bool(claim.numbers and sentence.numbers and not (claim.numbers & sentence.numbers)))
-    names_missing = len(claim.names - sentence.stems) / len(claim.names) if claim.names else 0.0
-    names_extra = len(sentence.names - claim.stems) / len(sentence.names) if sentence.names else 0.0
+    # Counts as well as fractions: one country swapped among five names is a small fraction but another claim.
+    n_names_missing = len(claim.names - sentence.stems)
+    n_names_extra = len(sentence.names - claim.stems)
+    names_missing = n_names_missing / len(claim.names) if claim.names else 0.0
+    names_extra = n_names_extra / len(sentence.names) if sentence.names else 0.0
     ratio = float(np.log((sentence.length + 1) / (claim.length + 1)))
     return [
         cosine,
@@ -233,6 +239,9 @@ def pair_contrast(sentence: TextSignals, claim: TextSignals, cosine: float) -> l
         names_missing,
         names_extra,
         names_missing * cosine,
+        float(min(n_names_missing, 3)),
+        float(min(n_names_extra, 3)),
+        float(min(len(claim.numbers - sentence.numbers), 3)),
         ratio,
     ]
 

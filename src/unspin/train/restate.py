@@ -132,6 +132,8 @@ def negate(title: str) -> tuple[str, str] | None:
     or None when no rule applies."""
     words = _core(title).split(" ")
     bare = [w.strip(_PUNCT).casefold().replace("’", "'") for w in words]
+    if sum(w in _NEGATED or w in ("not", "never") for w in bare) > 1:
+        return None  # one edit of "not X and never Y" leaves a half-negated, self-contradicting sentence
     for i, w in enumerate(bare):
         if w in _NEGATED:
             base = _NEGATED[w]
