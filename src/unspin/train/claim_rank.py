@@ -1,20 +1,22 @@
-"""Fit the claim ranking (``claims/rank.py``) and choose its default cut; measure check-worthiness.
+"""Fit the claim ranking (``claims/rank.py``), choose its default cut, and measure check-worthiness.
 
-Usage: python -m unspin.train.claim_rank --model src/unspin/assets/model [--fit-on dev|news]
+Usage: python -m unspin.train.claim_rank --model src/unspin/assets/model [--embedder module:factory]
 
-Inputs: the model's claim-spotting probe (``probes.npz`` ``checkworthy``: refit it first with
-``python -m unspin.train.claim_probe`` when the encoder changes — this command then re-fits the ranking on
-the new probe's scores, the one command for new features), the CheckThat! 2024 dev and dev-test sentences
-read in context as the runtime reads articles, and the hand-labelled news sentences
-(``evaluate/data/news_checkworthy.tsv``).
+One command re-fits everything the ranking reads after a change of features: run it after
+``python -m unspin.train.claim_probe`` (a new shared encoder) or with ``--embedder`` (a new sentence
+embedder, e.g. the multilingual encoder). It fits:
 
-Never tuned and reported on the same data:
-- the ranking's weights are fitted on CheckThat! ``dev`` (``--fit-on dev``, default) or on the news tuning
-  half (``--fit-on news``); CheckThat! ``dev-test`` is reported, never fitted;
-- the news articles are split in two halves by article (``news_halves``: seeded, balanced by language);
-  the default cut is chosen on the tuning half — the highest threshold whose recall there is at least
-  ``CUT_RECALL`` — and precision/recall are reported on the other half. The swapped estimate (cut chosen on
-  the report half, reported on the tuning half) is printed too, as a second opinion on the variance.
+1. the vector probe: logistic regression on the sentence vectors of CheckThat! 2024 ``train`` (C and the
+   threshold by F1 on ``dev``);
+2. the stack: logistic regression over [spotting-probe logit, vector-probe logit, cues] on the candidate
+   sentences of the news *tuning* half (``evaluate.rank.news_halves``; C by 5-fold CV AUC there), and the
+   default cut there: the highest threshold keeping recall ≥ ``CUT_RECALL`` on the tuning half;
+3. for CheckThat! alone, the same stack on ``dev`` (threshold: best dev F1).
+
+Reported, never fitted on: CheckThat! ``dev-test`` and the news *report* half (overall, per language,
+the share of candidates shown, AUC); the swapped estimate (fit and cut on the report half, scored on the
+tuning half) gives a second opinion on the variance of 200-sentence halves. Writes ``claim_rank.json``
+beside the model's probes with all of it.
 """
 
 from __future__ import annotations
@@ -22,8 +24,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import random
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -32,91 +32,23 @@ import numpy as np
 from unspin.analyzer import Analyzer
 from unspin.claims.rank import RANK_FILE, ClaimRanker, cue_matrix, logit
 from unspin.data import checkthat
-from unspin.evaluate.checkworthy import Labelled, load_news, prf
-from unspin.heads.claims import is_candidate, span_features
+from unspin.evaluate.checkworthy import load_news, prf
+from unspin.evaluate.rank import (
+    at,
+    auc_by_language,
+    languages,
+    news_halves,
+    news_matrix,
+    news_texts,
+    selected,
+)
+from unspin.heads.claims import is_candidate
 from unspin.train.claim_probe import passage_matrix
 from unspin.train.common import log
 
-NEWS_SPLIT_SEED = 20240617
 CUT_RECALL = 0.85  # recall the cut keeps on the tuning half (target: ≥ 0.80 on the other half)
 C_GRID = (0.03, 0.1, 0.3, 1.0)
 VECTOR_C_GRID = (0.03, 0.1, 0.3)
-
-
-def news_halves(rows: list[Labelled], seed: int = NEWS_SPLIT_SEED) -> tuple[set[str], set[str]]:
-    """(tuning articles, report articles): each language's articles shuffled and dealt alternately."""
-    langs = _languages()
-    by_lang: dict[str, list[str]] = defaultdict(list)
-    for a in sorted({r.article for r in rows}):
-        by_lang[langs.get(a, "English")].append(a)
-    tune: set[str] = set()
-    report: set[str] = set()
-    for lang in sorted(by_lang):
-        arts = by_lang[lang]
-        random.Random(seed).shuffle(arts)
-        for i, a in enumerate(arts):
-            (tune if i % 2 == 0 else report).add(a)
-    return tune, report
-
-
-def _languages() -> dict[str, str]:
-    path = Path(__file__).resolve().parents[1] / "evaluate" / "data" / "news_sources.tsv"
-    out = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#") and not line.startswith("article\t"):
-            article, language, _ = line.split("\t", 2)
-            out[article] = language
-    return out
-
-
-def news_texts(rows: list[Labelled]) -> dict[str, str]:
-    """Article texts for every labelled article: SemEval files, the demo, and page sentences one per line."""
-    from unspin.data import semeval2023 as sd
-    from unspin.data.semeval2023 import read_text
-    from unspin.evaluate.checkworthy import DEMO_FILE
-
-    base = sd.default_data_dir()
-    folders = {
-        "en23": base / "semeval2023-task3" / "en" / "train-articles-subtask-3",
-        "ru23": base / "semeval2023-task3" / "ru" / "train-articles-subtask-3",
-        "en25": base / "semeval2025-task10" / "EN" / "raw-documents",
-        "ru25": base / "semeval2025-task10" / "RU" / "raw-documents",
-    }
-    out: dict[str, str] = {}
-    by_article: dict[str, list[Labelled]] = defaultdict(list)
-    for r in rows:
-        by_article[r.article].append(r)
-    for article, labelled in by_article.items():
-        if article == "demo":
-            out[article] = DEMO_FILE.read_text(encoding="utf-8")
-        elif article.startswith("web:"):
-            out[article] = "\n".join(r.text for r in sorted(labelled, key=lambda r: r.start))
-        elif ":" in article:
-            kind, name = article.split(":", 1)
-            file = name if kind.endswith("25") else f"article{name}.txt"
-            out[article] = read_text(folders[kind] / file)
-        else:
-            out[article] = read_text(folders["en23"] / f"article{article}.txt")
-        for r in labelled:
-            if out[article][r.start : r.end] != r.text:
-                raise ValueError(f"{article}:{r.start}: the labelled sentence no longer matches the text")
-    return out
-
-
-def news_matrix(analyzer: Analyzer, rows: list[Labelled], texts: dict[str, str]) -> np.ndarray:
-    """[rows, 2 * hidden]: each labelled sentence pooled from its whole article's pass, as the runtime does."""
-    x: np.ndarray | None = None
-    by_article: dict[str, list[int]] = defaultdict(list)
-    for i, r in enumerate(rows):
-        by_article[r.article].append(i)
-    for article, idx in by_article.items():
-        offsets, _, hidden = analyzer.predict(texts[article], with_hidden=True)
-        assert hidden is not None
-        if x is None:
-            x = np.zeros((len(rows), 2 * hidden.shape[1]), np.float32)
-        x[idx] = span_features(hidden, offsets, [(rows[i].start, rows[i].end) for i in idx])
-    assert x is not None
-    return x
 
 
 def stack_inputs(probe: np.ndarray, vector_logit: np.ndarray, texts: list[str]) -> np.ndarray:
@@ -170,27 +102,6 @@ def cut_for_recall(scores: np.ndarray, gold: np.ndarray, recall: float = CUT_REC
         if (pred & gold).sum() >= recall * gold.sum():
             return float(round(t, 2))
     return 0.0
-
-
-def at(scores: np.ndarray, gold: np.ndarray, t: float, keep: np.ndarray | None = None) -> dict[str, float]:
-    pred = scores >= t
-    if keep is not None:
-        pred &= keep
-    return prf(pred, gold)
-
-
-def selected(ranker: ClaimRanker, scores: np.ndarray, keep: np.ndarray, rows: list[Labelled]) -> np.ndarray:
-    """What ``--claims top`` shows, per article, as a mask over ``rows``: the candidates the cut keeps (at
-    least ``min_top`` per article)."""
-    shown = np.zeros(len(rows), bool)
-    by_article: dict[str, list[int]] = defaultdict(list)
-    for i, r in enumerate(rows):
-        if keep[i]:
-            by_article[r.article].append(i)
-    for idx in by_article.values():
-        for j in ranker.select(scores[idx], "top"):
-            shown[idx[j]] = True
-    return shown
 
 
 def best_f1_threshold(scores: np.ndarray, gold: np.ndarray) -> float:
@@ -253,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     tune_a, _ = news_halves(rows)
     tune = np.array([r.article in tune_a for r in rows])
     report = ~tune
-    langs = _languages()
+    langs = languages()
     lang = np.array([langs.get(r.article, "English") for r in rows])
     log("news", sentences=len(rows), tune=int(tune.sum()), report=int(report.sum()))
 
@@ -299,8 +210,8 @@ def main(argv: list[str] | None = None) -> int:
             **prf(probe_shown[report], news_y[report]), "shown_fraction": float(probe_shown[report].mean())
         },
         "every_candidate_report_half": prf(news_keep[report], news_y[report]),
-        "auc_report_half": _auc(scores[report], news_y[report], lang[report]),
-        "auc_report_half_probe_only": _auc(news_p[report], news_y[report], lang[report]),
+        "auc_report_half": auc_by_language(scores[report], news_y[report], lang[report]),
+        "auc_report_half_probe_only": auc_by_language(news_p[report], news_y[report], lang[report]),
     }
     print(json.dumps(out, indent=2))
     if not args.dry_run:
@@ -311,17 +222,6 @@ def main(argv: list[str] | None = None) -> int:
              "metrics": out},
         )
     return 0
-
-
-def _auc(scores: np.ndarray, gold: np.ndarray, lang: np.ndarray) -> dict[str, float]:
-    from sklearn.metrics import roc_auc_score
-
-    out = {"all": float(roc_auc_score(gold, scores))}
-    for name in ("English", "Russian"):
-        sel = lang == name
-        if len(set(gold[sel].tolist())) == 2:
-            out[name] = float(roc_auc_score(gold[sel], scores[sel]))
-    return out
 
 
 if __name__ == "__main__":
