@@ -26,6 +26,10 @@ import numpy as np
 
 from unspin.claims.contrast import FEATURE_NAMES, contrast_features
 
+# Lexical contrasts that, present, mean the sentence negates or calls false what the claim asserts: such a
+# pair is never shown as the article repeating the claim, whatever the model says (see ``probabilities``).
+CONTRASTS = ("negation_mismatch", "scoped_negation_conflicts", "refutation_diff", "antonym_conflicts")
+
 RELATIONS = ("same", "opposite", "different")
 SAME, OPPOSITE, DIFFERENT = range(3)
 MODEL_FILE, CONFIG_FILE = "verifier.npz", "verifier.json"
@@ -106,7 +110,24 @@ class Verifier:
         """Vectors of another embedder live in another space: the model would read noise."""
         return embedder_name == self.embedder
 
+    def contrasted(self, features: np.ndarray) -> np.ndarray:
+        """Pairs with a contrast (``CONTRASTS``): a negation, a refutation or an antonym on one side only."""
+        cols = [2 * self.dim + FEATURE_NAMES.index(name) for name in CONTRASTS]
+        out: np.ndarray = (np.asarray(features)[:, cols] > 0).any(axis=1)
+        return out
+
     def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """The model's (same, opposite, different) per pair, with p(same) of contrasted pairs moved to
+        opposite. Measured on held-out cases, the rule costs about 2% of true restatements (a summary that
+        says "does not shirk" for "adheres to") and removes most inversions the model alone lets through
+        (a disproof sentence "… have nothing to do with Nazism" read as repeating "… have Nazi origin")."""
+        p = self.model_probabilities(features)
+        hit = self.contrasted(features)
+        p[hit, OPPOSITE] += p[hit, SAME]
+        p[hit, SAME] = 0.0
+        return p
+
+    def model_probabilities(self, features: np.ndarray) -> np.ndarray:
         h = (np.asarray(features, np.float32) - self.mean) / self.scale
         for i, (w, b) in enumerate(self.layers):
             h = h @ w + b

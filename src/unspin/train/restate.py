@@ -82,11 +82,19 @@ def learn_common_words(titles: list[str]) -> None:
         _COMMON.update(w for w in re.findall(r"\w+", t)[1:] if w.islower())
 
 
+_META = re.compile(r"^\s*(?:doubts?|claims?|allegations?|reports?|rumou?rs?|speculations?|questions?)\b", re.I)
+
+
 def usable(title: str) -> bool:
-    """One plain, whole sentence of reasonable length: the templates read badly around anything else."""
+    """One plain, whole sentence of reasonable length that states a claim: the templates read badly around
+    anything else — a title naming a claim ("Doubts that the Lisa case was a fake") turns "It is not true
+    that ..." into word salad that is neither the claim nor its negation."""
     words = title.split()
     t = title.rstrip()
-    return 4 <= len(words) <= 30 and "//" not in t and "\n" not in t and not t.endswith(("?", "…", "..."))
+    return (
+        4 <= len(words) <= 30 and "//" not in t and "\n" not in t and not t.endswith(("?", "…", "..."))
+        and not _META.match(t) and len(re.findall(r"[.!?](?:\s|$)", t)) <= 1
+    )
 
 
 def _core(title: str) -> str:
