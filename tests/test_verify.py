@@ -38,6 +38,9 @@ def test_negation_on_one_side_only_is_a_contrast() -> None:
     assert restated[F["negation_mismatch"]] == 0.0
     # Russian negation counts too: the lexicon is not English-only.
     assert signals("Армия не наносит ударов по мирным жителям").negations == 1
+    # Idioms that only look negative do not count.
+    assert signals("Covid-19 vaccines are nothing but a fraud.").negations == 0
+    assert signals("Belarus is not only a step away.").negations == 1  # contradicts "is only a step away"
 
 
 def test_refutation_names_and_numbers() -> None:

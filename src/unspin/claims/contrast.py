@@ -31,6 +31,9 @@ STEM = 5
 NEGATIONS = frozenset(
     ["not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "nowhere", "не", "нет", "ни", "никогда", "ничего", "никто", "нигде", "ничто", "нисколько", "без", "ні", "ніколи", "нічого", "ніхто", "немає", "nicht", "kein", "keine", "keinen", "keiner", "nie", "niemals", "ohne", "pas", "jamais", "aucun", "aucune", "sans", "nie", "żaden", "żadna", "bez", "nigdy", "non", "mai", "nessuno", "senza", "não", "nunca", "nenhum", "nenhuma", "sem", "няма", "никога"]
 )
+# Negation words that do not negate in these pairs: "nothing but a fraud" (= only a fraud), "no doubt that".
+# ("not only" is left a negation: "X is not only Y" does contradict "X is only Y".)
+NOT_NEGATIONS = frozenset({("nothing", "but"), ("no", "doubt"), ("ничего", "кроме"), ("нет", "сомнений")})
 # Stems of words that call what follows false (the article refutes, rather than repeats, the claim).
 REFUTATION_STEMS = frozenset(
     ["false", "falsely", "untrue", "myth", "myths", "fake", "fakes", "hoax", "debunked", "disproved", "refuted", "baseless", "unfounded", "unsubstantiated", "fabricated", "fabrication", "lie", "lies", "lied", "lying", "disinformation", "misinformation", "propaganda", "conspiracy", "misleading", "bogus", "wrongly", "erroneously", "rebutted", "ложь", "ложно", "ложный", "фейк", "фейки", "миф", "мифы", "неправда", "дезинформация", "пропаганда", "опроверг", "опровергли", "сфабрикованный", "безосновательно", "вымысел", "выдумка", "брехня", "клевета"]
@@ -65,6 +68,8 @@ _ANTONYM_WORDS = (
     ("rich wealthy", "poor poverty"),
     ("open opened", "closed close shut"),
     ("join joined joining", "leave left leaving exit"),
+    # The framing contrast at the heart of many debunked Crimea claims: "joined"/"returned" vs "annexed".
+    ("joined return returned reunification reunited accession", "annexed annexation annexing occupied occupation"),
     ("lift lifted ease eased", "impose imposed tighten tightened"),
     ("democracy democratic", "dictatorship authoritarian"),
     ("independent sovereign", "dependent puppet occupied"),
@@ -77,6 +82,7 @@ _ANTONYM_WORDS = (
     ("правда истина", "ложь ложно фейк"),
     ("мирный мирная", "агрессивный агрессия"),
     ("виновен виновна", "невиновен невиновна"),
+    ("присоединение присоединился присоединилась воссоединение вернулся вернулась возвращение", "аннексия аннексировала аннексировал оккупация"),
 )
 # Frequent words left out of overlap (their stems), so that overlap measures content.
 STOPWORDS = frozenset(
@@ -124,6 +130,16 @@ def _stems(words: frozenset[str] | str) -> frozenset[str]:
 _REFUTATION = _stems(REFUTATION_STEMS)
 _REPORTING = _stems(REPORTING_STEMS)
 ANTONYMS = tuple((_stems(a), _stems(b)) for a, b in _ANTONYM_WORDS)
+# stem → bits of the antonym sides it belongs to (pair k: bit 2k left, bit 2k + 1 right), so that a text's
+# sides are one dictionary lookup per word and a pair's conflicts a few integer operations.
+_SIDE_BITS: dict[str, int] = {}
+for _k, (_left, _right) in enumerate(ANTONYMS):
+    for _s in _left:
+        _SIDE_BITS[_s] = _SIDE_BITS.get(_s, 0) | 1 << (2 * _k)
+    for _s in _right:
+        _SIDE_BITS[_s] = _SIDE_BITS.get(_s, 0) | 1 << (2 * _k + 1)
+_LEFT_BITS = sum(1 << (2 * k) for k in range(len(ANTONYMS)))
+_REFUTATION_PHRASE = re.compile("|".join(re.escape(p) for p in REFUTATION_PHRASES))
 
 
 @dataclass(frozen=True)
@@ -139,6 +155,7 @@ class TextSignals:
     numbers: frozenset[str]
     names: frozenset[str]
     length: int
+    sides: int  # antonym sides present (see _SIDE_BITS)
 
 
 def _count(stems: Sequence[str], vocabulary: frozenset[str]) -> int:
@@ -148,29 +165,33 @@ def _count(stems: Sequence[str], vocabulary: frozenset[str]) -> int:
 @lru_cache(maxsize=4096)
 def signals(text: str) -> TextSignals:
     """Token-level signals of one text (cached: a known claim recurs across an article's sentences)."""
-    raw = _WORD.findall(text)
+    raw = _WORD.findall(text.replace("’", "'"))
     lower = [w.casefold() for w in raw]
-    stems = [stem(w.replace("’", "'")) for w in lower]
+    stems = [w[:STEM] for w in lower]
     folded = text.casefold()
-    is_negation = [w in NEGATIONS or w.endswith(("n't", "n’t")) for w in lower]
+    is_negation = [
+        (w in NEGATIONS or w.endswith("n't")) and (i + 1 == len(lower) or (w, lower[i + 1]) not in NOT_NEGATIONS)
+        for i, w in enumerate(lower)
+    ]
     negations = sum(is_negation)
     negated = frozenset(
         stems[j]
         for i, neg in enumerate(is_negation) if neg
         for j in range(i + 1, min(i + 1 + SCOPE, len(lower)))
         if lower[j] not in STOPWORDS and not is_negation[j]
-    )
-    refutations = _count(stems, _REFUTATION) + sum(
-        folded.count(p) for p in REFUTATION_PHRASES
-    )
-    names = set()
-    for i, (w, lw) in enumerate(zip(raw, lower, strict=True)):
-        if w[:1].isupper() and not w.isdigit() and lw not in _CAPITAL_STOP and (i > 0 or lw not in STOPWORDS):
-            names.add(stem(lw))
+    ) if negations else frozenset()
+    refutations = _count(stems, _REFUTATION) + len(_REFUTATION_PHRASE.findall(folded))
+    sides = 0
+    for st in stems:
+        sides |= _SIDE_BITS.get(st, 0)
+    names = {
+        st for i, (w, lw, st) in enumerate(zip(raw, lower, stems, strict=True))
+        if w[0].isupper() and lw not in _CAPITAL_STOP and (i > 0 or lw not in STOPWORDS)
+    }
     numbers = frozenset(n.replace(",", "") for n in _NUMBER.findall(text))
     return TextSignals(
         stems=frozenset(stems),
-        content=frozenset(s for s, w in zip(stems, lower, strict=True) if w not in STOPWORDS and not w.isdigit()),
+        content=frozenset(st for st, w in zip(stems, lower, strict=True) if w not in STOPWORDS and not w.isdigit()),
         negations=negations,
         negated=negated,
         refutations=refutations,
@@ -178,18 +199,16 @@ def signals(text: str) -> TextSignals:
         numbers=numbers,
         names=frozenset(names),
         length=len(raw),
+        sides=sides,
     )
 
 
-def _antonym_conflicts(a: frozenset[str], b: frozenset[str]) -> int:
-    """Pairs with one side only in ``a`` and the other only in ``b`` (or the reverse)."""
-
-    n = 0
-    for left, right in ANTONYMS:
-        la, ra, lb, rb = bool(a & left), bool(a & right), bool(b & left), bool(b & right)
-        if (la and rb and not ra and not lb) or (ra and lb and not la and not rb):
-            n += 1
-    return n
+def _antonym_conflicts(a: int, b: int) -> int:
+    """Antonym pairs with one side only in text ``a`` and the other only in ``b`` (or the reverse), from
+    the texts' side bits."""
+    la, ra = a & _LEFT_BITS, (a >> 1) & _LEFT_BITS
+    lb, rb = b & _LEFT_BITS, (b >> 1) & _LEFT_BITS
+    return ((la & rb & ~ra & ~lb) | (ra & lb & ~la & ~rb)).bit_count()
 
 
 def pair_contrast(sentence: TextSignals, claim: TextSignals, cosine: float) -> list[float]:
@@ -199,7 +218,7 @@ def pair_contrast(sentence: TextSignals, claim: TextSignals, cosine: float) -> l
     jaccard = len(shared) / len(union) if union else 0.0
     covered = len(claim.content & sentence.stems) / len(claim.content) if claim.content else 0.0
     s_covered = len(sentence.content & claim.stems) / len(sentence.content) if sentence.content else 0.0
-    neg_diff = float(np.clip(sentence.negations - claim.negations, -2, 2))
+    neg_diff = float(max(-2, min(2, sentence.negations - claim.negations)))
     mismatch = float((sentence.negations > 0) != (claim.negations > 0))
     # A word negated on one side and present without its negation on the other: "not objective; not
     # professional" vs "objective; not professional" — presence alone sees a negation on both sides.
@@ -208,7 +227,7 @@ def pair_contrast(sentence: TextSignals, claim: TextSignals, cosine: float) -> l
         3,
     ))
     refute = float(min(sentence.refutations, 2) - min(claim.refutations, 2))
-    antonyms = float(min(_antonym_conflicts(sentence.stems, claim.stems), 2))
+    antonyms = float(min(_antonym_conflicts(sentence.sides, claim.sides), 2))
     nums_missing = len(claim.numbers - sentence.numbers) / len(claim.numbers) if claim.numbers else 0.0
     nums_extra = len(sentence.numbers - claim.numbers) / len(sentence.numbers) if sentence.numbers else 0.0
     num_conflict = float(bool(claim.numbers and sentence.numbers and not (claim.numbers & sentence.numbers)))

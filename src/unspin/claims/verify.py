@@ -31,6 +31,7 @@ from unspin.claims.contrast import FEATURE_NAMES, contrast_features
 CONTRASTS = ("negation_mismatch", "scoped_negation_conflicts", "refutation_diff", "antonym_conflicts")
 
 RELATIONS = ("same", "opposite", "different")
+BLOCKS = ("product", "difference")  # the vector blocks of ``pair_features``, in order
 SAME, OPPOSITE, DIFFERENT = range(3)
 MODEL_FILE, CONFIG_FILE = "verifier.npz", "verifier.json"
 
@@ -62,6 +63,9 @@ class Verifier:
     same_threshold: float  # p(same) at which a pair is shown as a match
     opposite_guard: float  # p(opposite) at which a pair is never shown as a match, whatever p(same)
     opposite_threshold: float = 1.01  # p(opposite) at which a pair may be shown as agreeing with the fact-check
+    # Which vector comparisons the model reads, of those ``pair_features`` computes ("product": u * v,
+    # "difference": |u - v|); the lexical contrasts are always read.
+    blocks: tuple[str, ...] = BLOCKS
     info: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -84,6 +88,7 @@ class Verifier:
             same_threshold=float(config["same_threshold"]),
             opposite_guard=float(config["opposite_guard"]),
             opposite_threshold=float(config.get("opposite_threshold", 1.01)),
+            blocks=tuple(config.get("blocks", BLOCKS)),
             info={k: v for k, v in config.items() if k in ("version", "metrics", "trained_on")},
         )
 
@@ -102,6 +107,7 @@ class Verifier:
             "same_threshold": round(self.same_threshold, 4),
             "opposite_guard": round(self.opposite_guard, 4),
             "opposite_threshold": round(self.opposite_threshold, 4),
+            "blocks": list(self.blocks),
             **(extra or {}),
         }
         (folder / CONFIG_FILE).write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -112,8 +118,8 @@ class Verifier:
 
     def contrasted(self, features: np.ndarray) -> np.ndarray:
         """Pairs with a contrast (``CONTRASTS``): a negation, a refutation or an antonym on one side only."""
-        cols = [2 * self.dim + FEATURE_NAMES.index(name) for name in CONTRASTS]
-        out: np.ndarray = (np.asarray(features)[:, cols] > 0).any(axis=1)
+        cols = [len(BLOCKS) * self.dim + FEATURE_NAMES.index(name) for name in CONTRASTS]
+        out: np.ndarray = np.any(np.asarray(features)[:, cols] > 0, axis=1)
         return out
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
@@ -127,8 +133,15 @@ class Verifier:
         p[hit, SAME] = 0.0
         return p
 
+    def columns(self) -> np.ndarray:
+        """The columns of ``pair_features`` this model reads."""
+        parts = [np.arange(k * self.dim, (k + 1) * self.dim) for k, b in enumerate(BLOCKS) if b in self.blocks]
+        parts.append(np.arange(len(BLOCKS) * self.dim, len(BLOCKS) * self.dim + len(FEATURE_NAMES)))
+        return np.concatenate(parts)
+
     def model_probabilities(self, features: np.ndarray) -> np.ndarray:
-        h = (np.asarray(features, np.float32) - self.mean) / self.scale
+        """The network's own (same, opposite, different), before the contrast rule."""
+        h = (np.asarray(features, np.float32)[:, self.columns()] - self.mean) / self.scale
         for i, (w, b) in enumerate(self.layers):
             h = h @ w + b
             if i < len(self.layers) - 1:

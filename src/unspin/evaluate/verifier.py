@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from unspin.train.verifier_pairs import Pair, PairSet, VectorCache
 
 FIXED_PAIRS = Path(__file__).with_name("data") / "verifier_pairs.tsv"
+REAL_PAIRS = Path(__file__).with_name("data") / "verifier_real_pairs.tsv"
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,17 @@ def load_fixed(path: Path = FIXED_PAIRS) -> list[FixedPair]:
             continue
         relation, language, sentence, claim, note = line.split("\t")
         rows.append(FixedPair(RELATIONS.index(relation), language, sentence, claim, note))
+    return rows
+
+
+def load_real(path: Path = REAL_PAIRS) -> list[FixedPair]:
+    """Retrieved pairs from real articles, labelled by hand (see the file's header)."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#") or line.startswith("relation\t"):
+            continue
+        relation, article, _, sentence, claim = line.split("\t")
+        rows.append(FixedPair(RELATIONS.index(relation), article, sentence, claim, ""))
     return rows
 
 
@@ -69,8 +81,12 @@ def shown_metrics(gold: np.ndarray, decided: np.ndarray) -> dict[str, Any]:
     }
 
 
-def evaluate_fixed(verifier: Verifier, embedder: Embedder, multilingual: bool = False) -> dict[str, Any]:
-    rows = [r for r in load_fixed() if multilingual or r.language == "en"]
+def evaluate_fixed(
+    verifier: Verifier, embedder: Embedder, multilingual: bool = False, rows: list[FixedPair] | None = None
+) -> dict[str, Any]:
+    """The fixed pairs (or ``rows``, e.g. ``load_real()``): metrics and every pair decided wrongly."""
+    if rows is None:
+        rows = [r for r in load_fixed() if multilingual or r.language == "en"]
     sentences, claims = [r.sentence for r in rows], [r.claim for r in rows]
     probs = verifier.relations(embedder.encode(sentences), sentences, embedder.encode(claims), claims)
     decided = verifier.decide(probs)
@@ -140,7 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     if not verifier.accepts(encoder.name):
         sys.stderr.write(f"the verifier was trained on {verifier.embedder}, not {encoder.name}\n")
         return 2
-    result: dict[str, Any] = {"fixed": evaluate_fixed(verifier, encoder)}
+    result: dict[str, Any] = {
+        "fixed": evaluate_fixed(verifier, encoder),
+        "real": evaluate_fixed(verifier, encoder, rows=load_real()),
+    }
     if not args.fixed_only:
         from unspin.train.verifier_pairs import VectorCache, build
 
@@ -153,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     if "test" in result:
         print_table("Held-out cases (test groups)", result["test"])
     print_table("Fixed pairs (data/verifier_pairs.tsv)", result["fixed"])
+    print_table("Real articles, retrieved pairs (data/verifier_real_pairs.tsv)", result["real"])
     return 0
 
 
