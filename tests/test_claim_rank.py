@@ -94,3 +94,14 @@ def test_news_set_size_and_sources() -> None:
         text = "\n".join(t for _, _, t in sorted(sentences))
         for start, end, t in sentences:
             assert text[start:end] == t, article
+
+
+def test_the_shipped_ranking_loads() -> None:
+    from unspin.model.runtime import default_model_dir
+
+    path = default_model_dir() / RANK_FILE
+    if not path.exists():
+        pytest.skip("no claim_rank.json beside the bundled model")
+    r = ClaimRanker.load(path)
+    assert 0.0 < r.threshold < 1.0 and r.accepts("all-MiniLM-L6-v2@1.0.0")
+    assert len(r.vector_weight) == 384 and len(r.weight) == 2 + len(CUE_NAMES)
