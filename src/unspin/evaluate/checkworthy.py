@@ -20,7 +20,6 @@ import numpy as np
 
 from unspin.analyzer import Analyzer
 from unspin.data import checkthat
-from unspin.data import semeval2023 as sd
 from unspin.document import Segment
 from unspin.errors import BadInput
 from unspin.heads.checkworthy import CheckworthyHead, is_candidate
@@ -87,14 +86,14 @@ def news_scores(analyzer: Analyzer, rows: list[Labelled], texts: dict[str, str])
 
 
 def article_texts(rows: list[Labelled]) -> dict[str, str]:
-    ids = {r.article for r in rows} - {"demo"}
-    arts = {a.id: a.text for a in sd.load_articles() if a.id in ids}
-    missing = ids - set(arts)
-    if missing:
-        raise BadInput(f"SemEval-2023 articles {sorted(missing)} not found: is ../shared/data there?")
-    if DEMO_FILE.exists():
-        arts["demo"] = DEMO_FILE.read_text(encoding="utf-8")
-    return arts
+    """The text of every labelled article: SemEval files (English and Russian, both releases), the demo, and
+    stored pages (their labelled sentences, one per line); see ``data/README.md``."""
+    from unspin.evaluate.rank import news_texts  # imported here: evaluate.rank imports this module
+
+    try:
+        return news_texts(rows)
+    except (FileNotFoundError, KeyError) as e:
+        raise BadInput(f"An article of {NEWS_FILE.name} was not found ({e}): is ../shared/data there?") from e
 
 
 def run_evaluate_checkworthy(as_json: bool) -> int:

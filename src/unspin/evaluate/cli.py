@@ -25,6 +25,18 @@ def run_evaluate(args: argparse.Namespace) -> int:
         from unspin.evaluate.claims import run_evaluate_claims
 
         return run_evaluate_claims(args.json)
+    if args.task == "neutrality":
+        from unspin.evaluate.neutrality_report import run_neutrality
+
+        return run_neutrality(args)
+    if args.task == "narratives-negatives":
+        from unspin.evaluate.negatives import run_negatives
+
+        return run_negatives(args)
+    if args.task == "entities":
+        from unspin.evaluate.entities_gold import run_entities
+
+        return run_entities(args)
     if args.task != "semeval2023":
         return run_articles(args)
 
