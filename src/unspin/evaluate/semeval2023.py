@@ -39,13 +39,18 @@ def tune_decoder(
     paragraph_head: LinearHead | None,
     k: int,
     clause_labels: frozenset[int] = frozenset(),
+    mixes: Sequence[str] = MIXES,
 ) -> TechniqueDecoder:
-    """Thresholds per technique for every paragraph scoring, keep the scoring with the best micro-F1."""
+    """Thresholds per technique for every paragraph scoring in ``mixes``, keep the one with the best
+    micro-F1 (cross-validation passes a single mix to compare them)."""
     zero = np.zeros(k, dtype=np.float32)
     # The paragraph decision does not depend on how spans are shaped, so clause_labels only ride along.
     best: tuple[float, TechniqueDecoder] | None = None
     span_th: np.ndarray | None = None
-    for mix in MIXES if paragraph_head is not None else ("tokens",):
+    if paragraph_head is None:
+        mixes = ("tokens",)
+    # span thresholds are always tuned on token probabilities, whichever mixes are tried
+    for mix in ("tokens", *[m for m in mixes if m != "tokens"]):
         probe = TechniqueDecoder(zero, zero, mix, paragraph_head)
         scores = np.concatenate(
             [
@@ -63,6 +68,8 @@ def tune_decoder(
             span_th = th  # token-probability scale: what spans are cut with, whatever scores paragraphs
         f1 = paragraph_f1(gold, scores >= th[None, :])[0].f1
         assert span_th is not None
+        if mix not in mixes:
+            continue
         cand = TechniqueDecoder(th, span_th, mix, paragraph_head, clause_labels)
         if best is None or f1 > best[0]:
             best = (f1, cand)
@@ -90,8 +97,9 @@ def score(
     decoder: TechniqueDecoder | None = None,
     paragraph_head: LinearHead | None = None,
     clause_labels: frozenset[int] = frozenset(),
+    mixes: Sequence[str] = MIXES,
 ) -> dict[str, Any]:
-    """Metrics over ``articles``; tunes a decoder on them when ``decoder`` is None."""
+    """Metrics over ``articles``; tunes a decoder on them (over ``mixes``) when ``decoder`` is None."""
     k = len(labels)
     cached = []
     golds = []
@@ -101,14 +109,14 @@ def score(
         golds.append(gold_matrix(art, pars, labels))
     gold_m = np.concatenate(golds) if golds else np.zeros((0, k), dtype=bool)
     if decoder is None:
-        decoder = tune_decoder(cached, gold_m, paragraph_head, k, clause_labels)
+        decoder = tune_decoder(cached, gold_m, paragraph_head, k, clause_labels, mixes)
     pred_rows, gold_spans, pred_spans = [], [], []
     for art, (offsets, probs, hidden), pars in cached:
         sentences = [(s.start, s.end) for s in Document.from_text(art.text).sentences]
         out = decoder.decode(art.text, offsets, probs, hidden, [(s, e) for _, s, e in pars], sentences)
         pred_rows.append(out.labels)
-        pred_spans += [(art.id, sp.start, sp.end, labels[sp.label]) for sp in out.spans]
-        gold_spans += [(art.id, g.start, g.end, g.technique) for g in art.spans]
+        pred_spans += [(art.key, sp.start, sp.end, labels[sp.label]) for sp in out.spans]
+        gold_spans += [(art.key, g.start, g.end, g.technique) for g in art.spans]
     pred_m = np.concatenate(pred_rows) if pred_rows else np.zeros((0, k), dtype=bool)
     micro, macro, per = paragraph_f1(gold_m, pred_m)
     spans_prf = span_f1(gold_spans, pred_spans)
