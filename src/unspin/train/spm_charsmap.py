@@ -63,6 +63,8 @@ def build(table: Mapping[int, str]) -> bytes:
     def place(pos: int, node: _Node) -> None:
         """Choose a base for ``node`` (at ``pos``), write its unit, then place its children."""
         labels = sorted(node.children) + ([0] if node.value is not None else [])
+        if not labels:  # only an empty table's root
+            return
         while low[0] < len(used) and used[low[0]]:
             low[0] += 1
         # Try bases that put the first label on a free position, from the lowest free one up.
