@@ -1,7 +1,11 @@
-"""SemEval-2023 Task 3 (English): articles, technique spans, paragraph labels, and the held-out split.
+"""SemEval-2023 Task 3 (six languages): articles, technique spans, paragraph labels, the held-out split.
 
-Offsets in the release are code-point offsets into the article file read verbatim (no newline translation),
-which is exactly how ``unspin`` stores a document's text, so spans can be used as they are.
+Offsets in the release are code-point offsets into the article file read verbatim (no newline translation:
+most non-English files have CRLF line ends, and the offsets count the CR), which is exactly how ``unspin``
+stores a document's text, so spans can be used as they are.
+
+Languages are ISO 639-1 codes everywhere in unspin; the release names two folders otherwise (``ge`` for
+German, ``po`` for Polish): ``FOLDERS`` maps one to the other. English stays the default of every reader.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from unspin.taxonomy.frames import GENRES as GENRES
 
 SPLIT_SEED = 20230301
 HELDOUT_FRACTION = 0.15
+# ISO 639-1 code -> the release's folder name
+FOLDERS = {"en": "en", "ru": "ru", "fr": "fr", "de": "ge", "it": "it", "pl": "po"}
+LANGUAGES = tuple(FOLDERS)
 
 
 def default_data_dir() -> Path:
@@ -47,6 +54,12 @@ class Article:
     spans: list[GoldSpan] = field(default_factory=list)
     # 1-based line number -> techniques (only lines that the release labels)
     paragraph_labels: dict[int, set[str]] = field(default_factory=dict)
+    lang: str = "en"  # ISO 639-1
+
+    @property
+    def key(self) -> str:
+        """``lang/id``: unique across languages (ids alone are unique per language only)."""
+        return f"{self.lang}/{self.id}"
 
     def lines(self) -> list[tuple[int, int, int]]:
         """(line_number, start, end) of every line of the file, 1-based, end exclusive without the newline."""
@@ -63,13 +76,24 @@ def read_text(path: Path) -> str:
         return fh.read()
 
 
-def load_articles(lang_dir: Path | None = None) -> list[Article]:
-    """All articles of one language folder of the release, sorted by id."""
-    root = lang_dir or default_data_dir() / "semeval2023-task3" / "en"
+def language_dir(lang: str = "en") -> Path:
+    """The release folder of a language (ISO code, or the release's own folder name)."""
+    return default_data_dir() / "semeval2023-task3" / FOLDERS.get(lang, lang)
+
+
+def folder_language(folder: Path) -> str:
+    """ISO code of a release folder (``.../ge`` -> ``de``); an unknown folder name is kept as it is."""
+    return {v: k for k, v in FOLDERS.items()}.get(folder.name, folder.name)
+
+
+def load_articles(lang_dir: Path | None = None, lang: str | None = None) -> list[Article]:
+    """All articles of one language of the release, sorted by id: ``lang`` (ISO code) or a folder."""
+    root = lang_dir or language_dir(lang or "en")
+    code = lang or folder_language(root)
     arts: dict[str, Article] = {}
     for path in sorted((root / "train-articles-subtask-3").glob("article*.txt")):
         aid = path.stem.removeprefix("article")
-        arts[aid] = Article(aid, read_text(path))
+        arts[aid] = Article(aid, read_text(path), lang=code)
     span_dir = root / "train-labels-subtask-3-spans"
     for aid, art in arts.items():
         label_file = span_dir / f"article{aid}-labels-subtask-3.txt"
@@ -89,6 +113,11 @@ def load_articles(lang_dir: Path | None = None) -> list[Article]:
             techs = {t for t in (parts[2].split(",") if len(parts) > 2 else []) if t}
             arts[parts[0]].paragraph_labels[int(parts[1])] = techs
     return [arts[k] for k in sorted(arts)]
+
+
+def load_all(langs: tuple[str, ...] = LANGUAGES) -> list[Article]:
+    """Every article of the given languages (all six by default), language by language."""
+    return [art for lang in langs for art in load_articles(lang=lang)]
 
 
 def split_ids(

@@ -49,7 +49,32 @@ def tokenize(tokenizer: Tokenizer, text: str) -> Tokens:
     enc = tokenizer.encode(text, add_special_tokens=False)
     ids = np.asarray(enc.ids, dtype=np.int64)
     offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
-    return Tokens(ids, offsets)
+    return Tokens(ids, skip_leading_space(text, offsets))
+
+
+# Every character str.isspace() accepts (all are below U+3001).
+_SPACES = np.asarray([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
+
+
+def skip_leading_space(text: str, offsets: np.ndarray) -> np.ndarray:
+    """Move each token's start past the whitespace it begins with.
+
+    A SentencePiece (Metaspace) piece such as "▁world" owns the space or line break before its word, so its
+    offsets start there: in a new paragraph the first piece would start in the line break that ends the
+    previous one and belong to neither. WordPiece offsets never start with whitespace: unchanged.
+    A piece that is only whitespace (a lone "▁") becomes empty at the end of that whitespace."""
+    if not len(offsets):
+        return offsets
+    space = np.isin(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), _SPACES)
+    start, end = offsets[:, 0], offsets[:, 1]
+    move = (start < end) & space[np.minimum(start, len(space) - 1)]
+    if not move.any():
+        return offsets
+    start = start.copy()
+    while move.any():
+        start[move] += 1
+        move = (start < end) & space[np.minimum(start, len(space) - 1)]
+    return np.stack([start, end], axis=1)
 
 
 def window_starts(n_tokens: int, content_len: int, stride: int) -> list[int]:
@@ -71,7 +96,10 @@ def make_windows(
     sep_id: int = SEP_ID,
     pad_id: int = PAD_ID,
 ) -> Windows:
-    """Cut tokens into windows of at most ``max_len`` (CLS + content + SEP), padded to the longest window."""
+    """Cut tokens into windows of at most ``max_len`` (CLS + content + SEP), padded to the longest window.
+
+    The special ids default to BERT WordPiece's ([CLS] 101, [SEP] 102, [PAD] 0); an XLM-R/e5 vocabulary
+    passes its own (<s> 0, </s> 2, <pad> 1)."""
     content_len = max_len - 2
     n = len(tokens)
     starts = window_starts(n, content_len, stride)

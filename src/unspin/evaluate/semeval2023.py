@@ -60,13 +60,18 @@ def tune_decoder(
     paragraph_head: Linear | None,
     labels: Sequence[str],
     clause_labels: frozenset[int] = frozenset(),
+    mixes: Sequence[str] = MIXES,
 ) -> TechniqueHead:
-    """Thresholds per technique for every paragraph scoring, keep the scoring with the best micro-F1."""
+    """Thresholds per technique for every paragraph scoring in ``mixes``, keep the one with the best
+    micro-F1 (cross-validation passes a single mix to compare them)."""
     zero = np.zeros(len(labels), dtype=np.float32)
     # The paragraph decision does not depend on how spans are shaped, so clause_labels only ride along.
     best: tuple[float, TechniqueHead] | None = None
     span_th: np.ndarray | None = None
-    for mix in MIXES if paragraph_head is not None else ("tokens",):
+    if paragraph_head is None:
+        mixes = ("tokens",)
+    # span thresholds are always tuned on token probabilities, whichever mixes are tried
+    for mix in ("tokens", *[m for m in mixes if m != "tokens"]):
         probe = TechniqueHead(tuple(labels), zero, zero, mix, paragraph_head)
         scores = np.concatenate([probe.paragraph_scores(enc) for _, enc, _ in cached])
         th = tune_thresholds(scores, gold)
@@ -74,6 +79,8 @@ def tune_decoder(
             span_th = th  # token-probability scale: what spans are cut with, whatever scores paragraphs
         f1 = paragraph_f1(gold, scores >= th[None, :])[0].f1
         assert span_th is not None
+        if mix not in mixes:
+            continue
         cand = TechniqueHead(tuple(labels), th, span_th, mix, paragraph_head, clause_labels)
         if best is None or f1 > best[0]:
             best = (f1, cand)
@@ -101,8 +108,9 @@ def score(
     decoder: TechniqueHead | None = None,
     paragraph_head: Linear | None = None,
     clause_labels: frozenset[int] = frozenset(),
+    mixes: Sequence[str] = MIXES,
 ) -> dict[str, Any]:
-    """Metrics over ``articles``; tunes a decoder on them when ``decoder`` is None."""
+    """Metrics over ``articles``; tunes a decoder on them (over ``mixes``) when ``decoder`` is None."""
     k = len(labels)
     cached = []
     golds = []
@@ -112,13 +120,13 @@ def score(
         golds.append(gold_matrix(art, pars, labels))
     gold_m = np.concatenate(golds) if golds else np.zeros((0, k), dtype=bool)
     if decoder is None:
-        decoder = tune_decoder(cached, gold_m, paragraph_head, labels, clause_labels)
+        decoder = tune_decoder(cached, gold_m, paragraph_head, labels, clause_labels, mixes)
     pred_rows, gold_spans, pred_spans = [], [], []
     for art, enc, _ in cached:
         out = decoder.decode(enc)
         pred_rows.append(out.labels)
-        pred_spans += [(art.id, sp.start, sp.end, labels[sp.label]) for sp in out.spans]
-        gold_spans += [(art.id, g.start, g.end, g.technique) for g in art.spans]
+        pred_spans += [(art.key, sp.start, sp.end, labels[sp.label]) for sp in out.spans]
+        gold_spans += [(art.key, g.start, g.end, g.technique) for g in art.spans]
     pred_m = np.concatenate(pred_rows) if pred_rows else np.zeros((0, k), dtype=bool)
     micro, macro, per = paragraph_f1(gold_m, pred_m)
     spans_prf = span_f1(gold_spans, pred_spans)

@@ -147,7 +147,14 @@ def token_labels(article: sd.Article, tokens: Tokens) -> np.ndarray:
     return y
 
 
-def build_train_set(articles: list[sd.Article], tokenizer_path: str) -> TrainSet:
+def build_train_set(
+    articles: list[sd.Article],
+    tokenizer_path: str,
+    *,
+    stride: int = TRAIN_STRIDE,
+    specials: dict[str, int] | None = None,
+) -> TrainSet:
+    """Training windows of ``articles``; ``specials`` (cls_id, sep_id, pad_id) for a non-BERT vocabulary."""
     tok = load_tokenizer(tokenizer_path)
     ids, masks, labels, pieces, owners = [], [], [], [], []
     for art in articles:
@@ -156,7 +163,7 @@ def build_train_set(articles: list[sd.Article], tokenizer_path: str) -> TrainSet
             continue
         y = token_labels(art, tokens)
         tok_par = segment_index(tokens.offsets, [Segment(s, e) for _, s, e in sd.iter_paragraphs(art)])
-        win = make_windows(tokens, MAX_LEN, TRAIN_STRIDE, pad_to=MAX_LEN)
+        win = make_windows(tokens, MAX_LEN, stride, pad_to=MAX_LEN, **(specials or {}))
         for i, (s, ln) in enumerate(zip(win.starts, win.lengths, strict=True)):
             lab = np.full((MAX_LEN, len(TECHNIQUES)), -1.0, dtype=np.float32)
             lab[1 : ln + 1] = y[s : s + ln]
@@ -177,21 +184,27 @@ def build_train_set(articles: list[sd.Article], tokenizer_path: str) -> TrainSet
 
 @torch.no_grad()
 def predict_article(
-    model: TechniqueTagger, tok: Any, text: str, batch: int = 16, device: torch.device = CPU
+    model: TechniqueTagger,
+    tok: Any,
+    text: str,
+    batch: int = 16,
+    device: torch.device = CPU,
+    specials: dict[str, int] | None = None,
+    bf16: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(offsets, token probabilities, merged hidden states), windows as at run time."""
     tokens = tokenize(tok, text)
     k = len(TECHNIQUES)
     if not len(tokens):
         return tokens.offsets, np.zeros((0, k), np.float32), np.zeros((0, model.head.in_features), np.float32)
-    win = make_windows(tokens, MAX_LEN, INFER_STRIDE)
+    win = make_windows(tokens, MAX_LEN, INFER_STRIDE, **(specials or {}))
     logits_out, hidden_out = [], []
     for b in range(0, len(win.starts), batch):
         x, m = (
             torch.from_numpy(win.input_ids[b : b + batch]).to(device),
             torch.from_numpy(win.attention_mask[b : b + batch]).to(device),
         )
-        with torch.autocast(device.type, dtype=torch.bfloat16):
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
             logits, hidden = model(x, m)
         logits_out.append(logits.float().cpu().numpy())
         hidden_out.append(hidden.float().cpu().numpy())
