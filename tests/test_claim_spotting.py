@@ -32,13 +32,14 @@ def test_spotter_keeps_sentences_above_threshold(analyzer) -> None:  # type: ign
     always = Linear(("checkworthy",), np.zeros((2 * dim, 1), np.float32), np.array([5.0], np.float32),
                     thresholds=np.array([0.5], np.float32))
     spotted = CheckworthyHead(always)(enc)["claims"]
-    # Every candidate passes a probe that always fires; the short exclamation and the question do not.
-    assert [(s.start, s.end) for s in spotted] == [(0, 48)]
+    # The short exclamation and the question are no candidates; the claim gets the probe's score (the
+    # claims stage ranks and cuts, see test_claims_stage).
+    assert [(s.start, s.end) for s in spotted] == [(0, 48)] and spotted[0].score > 0.99
     # Without the rules (a setting saved with the head), every sentence is a candidate.
     assert len(CheckworthyHead(always, rules=False)(enc)["claims"]) == 3
     assert len(CheckworthyHead(always, min_words=12)(enc)["claims"]) == 0  # the claim has 10 words
     never = Linear(always.labels, always.weight, np.array([-5.0], np.float32), thresholds=always.thresholds)
-    assert CheckworthyHead(never)(enc)["claims"] == []
+    assert [c.score < 0.01 for c in CheckworthyHead(never)(enc)["claims"]] == [True]
 
 
 def test_shipped_model_spots_claims_with_exact_offsets(demo_analysis: Analysis) -> None:

@@ -17,12 +17,14 @@ from typing import Any
 from unspin import caveats
 from unspin.analysis import Analysis, ModelInfo, SourceInfo, TextSpan
 from unspin.claims.known import KnownClaims
+from unspin.claims.stage import ClaimsStage
 from unspin.document import Document
 from unspin.encoder.config import default_model_dir, load_config
 from unspin.encoder.encoded import Encoded
 from unspin.encoder.text import TextEncoder
 from unspin.errors import BadInput
 from unspin.heads.base import Head
+from unspin.heads.checkworthy import CheckworthyHead
 from unspin.heads.registry import load_heads
 from unspin.heads.techniques import TechniqueHead
 from unspin.language import detect
@@ -49,8 +51,11 @@ class Analyzer:
         self.encoder = TextEncoder(self.model_dir, self.config, self.options)
         # Hidden states are needed by every head but a technique head that scores paragraphs from tokens.
         self.needs_hidden = self.techniques.mix != "tokens" or len(self.heads) > 1
-        # Spotted claims are matched against this database (None: spotted, not matched).
+        # Spotted claims are ranked, cut and matched against this database (None: not matched).
         self.known_claims = known_claims
+        spotter = self.heads.get(CheckworthyHead.name)
+        threshold = spotter.threshold if isinstance(spotter, CheckworthyHead) else 0.5
+        self.claims = ClaimsStage(self.model_dir, self.options, known_claims, threshold)
         self._threadpools: Any = None
         self.model_info = ModelInfo(
             name=self.config.name,
@@ -109,9 +114,7 @@ class Analyzer:
                 fields.update(_written(head, head(enc)))
         t1 = time.perf_counter()
         timings["heads_ms"] = round((t1 - t0) * 1000, 2)
-        claims, info = fields.get("claims", []), None
-        if self.known_claims is not None:
-            claims, info = self.known_claims.attach(claims)
+        claims, info = self.claims(fields.get("claims", []))
         warnings += caveats.claims_warnings(info, len(claims))
         timings["claims_ms"] = round((time.perf_counter() - t1) * 1000, 2)
         timings["total_ms"] = round(encode_ms + (time.perf_counter() - t0) * 1000, 2)

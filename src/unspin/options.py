@@ -34,6 +34,7 @@ class RunOptions:
     max_bytes: int = DEFAULT_MAX_BYTES  # largest text accepted, UTF-8 bytes
     db: Path | None = None  # known-claims database; None: $UNSPIN_DB, else the user's default path
     match_claims: bool = True  # match spotted claims against the database (when it exists)
+    claims: str = "top"  # which check-worthy claims to show: top (the default cut), all, or the N best
 
     def __post_init__(self) -> None:
         if self.precision not in PRECISIONS:
@@ -42,6 +43,9 @@ class RunOptions:
             raise ValueError("threads must be at least 1")
         if self.max_bytes < 1:
             raise ValueError("max_bytes must be at least 1")
+        from unspin.claims.rank import parse_mode  # light: numpy and json
+
+        parse_mode(self.claims)
 
     def with_(self, **changes: Any) -> RunOptions:
         return replace(self, **changes)
@@ -72,6 +76,13 @@ def add_run_args(parser: argparse.ArgumentParser) -> None:
         help="known-claims database (default: $UNSPIN_DB, else the user's); a missing file means no matching",
     )
     g.add_argument(
+        "--claims",
+        default="top",
+        metavar="top|all|N",
+        help="check-worthy claims to show: top (the default cut: what a fact-checker checks first), all, or "
+        "the N best; a claim that matches a known debunk is always shown",
+    )
+    g.add_argument(
         "--no-known-claims",
         action="store_true",
         help="spot check-worthy claims but do not match them against known claims",
@@ -84,6 +95,7 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
         "max_bytes": args.max_bytes,
         "db": args.db,
         "match_claims": not args.no_known_claims,
+        "claims": args.claims,
     }
     if args.precision is not None:
         kwargs["precision"] = args.precision

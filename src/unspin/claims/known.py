@@ -1,5 +1,5 @@
-"""The known-claims stage of an analysis: the spotted claims matched against the database of known
-(fact-checked) claims, and how many known claims were searched.
+"""Known claims as an analysis uses them: the database of fact-checked claims, the similarity encoder that
+embeds sentences for it, and the verifier that decides which retrieved claim a sentence actually makes.
 
 ``analyze``, ``batch`` and ``serve`` all reach it through ``KnownClaims.for_options``: a database file that
 does not exist means no matching and ``claims: 0`` in the analysis (never a database created as a side
@@ -9,11 +9,13 @@ effect of an analysis); the server creates and seeds its database before it gets
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 
-from unspin.analysis import Claim, ClaimMatch, KnownClaimsInfo
+import numpy as np
+
+from unspin.analysis import ClaimMatch
 from unspin.claims.matcher import MIN_SIMILARITY, ClaimMatcher, Match
 from unspin.claims.vectors import Embedder
+from unspin.claims.verify import Verifier
 from unspin.options import RunOptions
 from unspin.store.db import Database
 
@@ -25,10 +27,14 @@ class KnownClaims:
         encoder: Embedder | None = None,
         options: RunOptions | None = None,
         min_score: float = MIN_SIMILARITY,
+        verifier: Verifier | None = None,
+        verify: bool = True,
     ) -> None:
+        """``verify=False`` shows every retrieved claim over the floor: only for tests of retrieval itself."""
         self.db, self.min_score = db, min_score
         self.options = options or RunOptions()
         self._encoder = encoder
+        self._verifier, self._verify = verifier, verify
         self._local = threading.local()
         self._lock = threading.Lock()
 
@@ -47,10 +53,15 @@ class KnownClaims:
                 self._encoder = SentenceEncoder(options=self.options)
             return self._encoder
 
+    def verifier(self) -> Verifier | None:
+        if self._verify and self._verifier is None:
+            self._verifier = Verifier.load()
+        return self._verifier if self._verify else None
+
     def _matcher(self) -> ClaimMatcher:
         matcher: ClaimMatcher | None = getattr(self._local, "matcher", None)
         if matcher is None:
-            matcher = ClaimMatcher(self.db.conn(), self.encoder(), self.min_score)
+            matcher = ClaimMatcher(self.db.conn(), self.encoder(), self.min_score, verifier=self.verifier())
             self._local.matcher = matcher
         return matcher
 
@@ -58,21 +69,13 @@ class KnownClaims:
         """Known claims that a match searches (0 without a database file)."""
         return self._matcher().size if self.db.exists() else 0
 
-    def match(self, sentences: list[str]) -> list[list[Match]]:
+    def match(self, sentences: list[str], vectors: np.ndarray | None = None) -> list[list[Match]]:
+        """The verified known claims each sentence makes (``vectors``: the sentences' embeddings, if any)."""
         if not self.db.exists():
             return [[] for _ in sentences]
         matcher = self._matcher()
         with self._lock:  # the OpenVINO infer request is not re-entrant
-            return matcher.match(sentences)
-
-    def attach(self, claims: Sequence[Claim]) -> tuple[list[Claim], KnownClaimsInfo]:
-        """The claims with their matches, and what was searched."""
-        found = self.match([c.text for c in claims])
-        out = [
-            c.model_copy(update={"matches": [match_record(m) for m in ms]})
-            for c, ms in zip(claims, found, strict=True)
-        ]
-        return out, KnownClaimsInfo(claims=self.size(), min_score=self.min_score)
+            return matcher.match(sentences, vectors)
 
 
 def match_record(m: Match) -> ClaimMatch:
@@ -87,4 +90,5 @@ def match_record(m: Match) -> ClaimMatch:
         reviewer=c.reviewer,
         date=c.date,
         url=c.url,
+        relation="same",
     )

@@ -7,8 +7,9 @@ news: a question asks rather than asserts, and a fragment of a few words (a date
 more") carries no checkable content. Both were measured on the CheckThat! dev file, never on the
 hand-labelled news sentences (see the model card).
 
-The head writes the spotted claims without matches; matching them against known claims is a later stage
-(``unspin.claims.known``), because it needs a database, not the encoder.
+The head writes every candidate sentence with the probe's score; which of them the analysis shows (the
+ranking and its cut, ``--claims``) and which known claims they make are decided by the claims stage
+(``unspin.claims.stage``), because those need the similarity encoder and a database, not this pass.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class CheckworthyHead:
         return self.probe(enc.pool(spans))[:, 0]
 
     def __call__(self, enc: Encoded) -> Mapping[str, Any]:
+        """Every candidate with its score (the claims stage ranks and cuts; ``threshold`` is its fallback)."""
         if enc.hidden is None or not len(enc):
             return {"claims": []}
         spans = self.candidates(enc)
@@ -75,6 +77,5 @@ class CheckworthyHead:
                 score=clip01(p),
             )
             for s, p in zip(spans, self.scores(enc, spans), strict=True)
-            if p >= self.threshold
         ]
         return {"claims": claims}
