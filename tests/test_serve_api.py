@@ -251,3 +251,41 @@ def test_docs_list_only_the_errors_an_operation_can_answer(client: TestClient) -
     one = set(paths["/api/analyses/{analysis_id}"]["get"]["responses"])
     assert "404" in one and not {"413", "502", "503", "403", "415"} & one
     assert paths["/api/analyze"]["post"]["responses"]["413"]["description"].startswith("Over the")
+
+
+def test_stored_analyses_are_rematched_when_the_known_claims_change(analyzer: Any, db: Path) -> None:
+    """An analysis stored against an empty database says so; after an import its page shows the match."""
+    import copy
+
+    from unspin.claims.known import KnownClaims
+    from unspin.claims.records import KnownClaim, upsert_claims
+    from unspin.claims.stage import ClaimsStage
+    from unspin.encoder.similarity import SentenceEncoder
+    from unspin.store.db import Database
+
+    known = KnownClaims(Database(db), encoder=SentenceEncoder())
+    matching = copy.copy(analyzer)
+    matching.known_claims = known
+    matching.claims = ClaimsStage(analyzer.model_dir, RunOptions(claims="all"), known)
+    text = (
+        "The war in Ukraine was triggered by NATO's eastward expansion, the minister said on Tuesday.\n\n"
+        "He spoke in Moscow after meeting foreign journalists at the ministry for two hours."
+    )
+    with TestClient(create_app(settings(db), matching)) as c:
+        first = c.post("/api/analyze", json={"text": text}).json()
+        assert first["analysis"]["known_claims"]["claims"] == 0
+        assert "no_known_claims" in [w["code"] for w in first["analysis"]["warnings"]]
+        claim = KnownClaim(
+            title="The war in Ukraine was triggered by NATO's eastward expansion",
+            key="k",
+            url="https://x.test/1",
+        )
+        upsert_claims(connect(db), [claim])
+        again = c.get(f"/api/analyses/{first['id']}").json()["analysis"]
+        assert again["known_claims"]["claims"] == 1
+        assert "no_known_claims" not in [w["code"] for w in again["warnings"]]
+        nato = next(cl for cl in again["claims"] if cl["text"].startswith("The war in Ukraine"))
+        assert [m["url"] for m in nato["matches"]] == ["https://x.test/1"]
+        assert nato["matches"][0]["relation"] == "same"
+        # ... and stored so: the view shows it too
+        assert "x.test/1" in c.get(f"/api/analyses/{first['id']}/view").text

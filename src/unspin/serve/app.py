@@ -200,6 +200,8 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> Guard:
     async def get_analysis(analysis_id: str) -> Response:
         def load() -> tuple[store.StoredAnalysis | None, list[store.Feedback]]:
             row = store.get(conn(), analysis_id)
+            if row is not None:
+                row = pool().refresh(row)  # re-matched if the known claims changed since
             return row, (store.feedback_for(conn(), row.seq) if row else [])
 
         row, feedback = await asyncio.to_thread(load)
@@ -242,7 +244,7 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> Guard:
         ]  # fmt: skip
 
     app.include_router(feedback_routes(conn))
-    app.include_router(view_routes(conn))
+    app.include_router(view_routes(conn, lambda row: pool().refresh(row)))
     assets.mount(app)
     return Guard(
         app,

@@ -10,6 +10,7 @@ costs microseconds, which is what lets an overloaded server keep answering inste
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import math
 import threading
 import time
@@ -109,6 +110,44 @@ class AnalysisPool:
             analysis_json=data,
         )
         return Outcome(stored, stored.json, cached=not new)
+
+    def refresh(self, row: store.StoredAnalysis) -> store.StoredAnalysis:
+        """The stored analysis with its claims matched again when the known claims changed since it was
+        made (an import after the analysis, or the first start's seeding): a stored page never says "no
+        match" against a database that now holds the claim. Unchanged rows cost one count."""
+        known = self.analyzer.known_claims
+        if known is None:
+            return row
+        from unspin.analysis import Analysis
+        from unspin.caveats import claims_warnings
+        from unspin.claims.known import match_record
+
+        try:
+            analysis = Analysis.model_validate_json(row.json)
+        except ValueError:
+            return row  # written by another version: shown as it is
+        info = analysis.known_claims
+        size = known.size()
+        if info is None or info.claims == size:
+            return row
+        texts = [c.text for c in analysis.claims]
+        found = known.match(texts)
+        claims = [
+            c.model_copy(update={"matches": [match_record(m) for m in ms]})
+            for c, ms in zip(analysis.claims, found, strict=True)
+        ]
+        new_info = info.model_copy(update={"claims": size})
+        kept = [w for w in analysis.warnings if w.code not in ("no_known_claims", "claims_not_matched")]
+        updated = analysis.model_copy(
+            update={
+                "claims": claims,
+                "known_claims": new_info,
+                "warnings": kept + claims_warnings(new_info, len(claims)),
+            }
+        )
+        data = updated.model_dump_json()
+        store.replace_json(self.db.conn(), row.id, data)
+        return dataclasses.replace(row, json=data)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

@@ -67,7 +67,9 @@ def _parse(stored: str) -> Analysis | None:
         return None
 
 
-def view_routes(conn: Callable[[], Any]) -> APIRouter:
+def view_routes(
+    conn: Callable[[], Any], refresh: Callable[[store.StoredAnalysis], store.StoredAnalysis] = lambda row: row
+) -> APIRouter:
     router = APIRouter(tags=["analyses"])
 
     @router.get(
@@ -81,7 +83,7 @@ def view_routes(conn: Callable[[], Any]) -> APIRouter:
             row = store.get(conn(), analysis_id)
             if row is None:
                 return 404
-            analysis = _parse(row.json)
+            analysis = _parse(refresh(row).json)
             if analysis is None:
                 return 500
             return view_html(analysis, reviews_of(store.feedback_for(conn(), row.seq)))

@@ -112,6 +112,12 @@ def save(
     return stored, True
 
 
+def replace_json(conn: sqlite3.Connection, analysis_id: str, analysis_json: str) -> None:
+    """Rewrite a stored analysis (its known-claim matches, re-matched after the claims changed)."""
+    with transaction(conn):
+        conn.execute("UPDATE analyses SET json = ? WHERE id = ?", (analysis_json, analysis_id))
+
+
 def get(conn: sqlite3.Connection, analysis_id: str) -> StoredAnalysis | None:
     row = conn.execute(f"SELECT {_COLUMNS} FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
     return _row(row) if row else None
