@@ -65,12 +65,6 @@ class Encoded:
         j = np.searchsorted(self.offsets[:, 0], ends, side="left")
         return i, np.maximum(i, j)
 
-    @cached_property
-    def _padded(self) -> np.ndarray:
-        assert self.hidden is not None
-        # One row past the end, so reduceat may be given len(hidden) as a range end.
-        return np.concatenate([self.hidden, np.zeros((1, self.hidden.shape[1]), self.hidden.dtype)])
-
     def pool(self, spans: Spans, mode: PoolMode = "mean_max") -> np.ndarray:
         """Hidden states pooled over the tokens of each span: [spans, hidden] for mean or max, [spans,
         2 * hidden] for mean_max (mean first). A span without tokens pools to zeros."""
@@ -83,18 +77,29 @@ class Encoded:
         if not len(i) or not len(self):
             return out
         # reduceat over interleaved [i0, j0, i1, j1, ...]: every even result is one span's reduction
-        # (vectorized for any number of spans: 100,000 one-word paragraphs are a limit test).
-        idx = np.empty(2 * len(i), np.int64)
-        idx[0::2], idx[1::2] = i, j
+        # (vectorized for any number of spans: 100,000 one-word paragraphs are a limit test). reduceat wants
+        # every index inside the array, so spans that run to the last token are reduced on their own.
+        hidden, n = self.hidden, len(self)
+        to_end = j >= n
         has = j > i
-        rows = self._padded
-        if mode in ("mean", "mean_max"):
-            sums = np.add.reduceat(rows, idx, axis=0)[0::2]
-            mean = sums / np.maximum(j - i, 1)[:, None]
-            out[has, :h] = mean[has]
-        if mode in ("max", "mean_max"):
-            col = h if mode == "mean_max" else 0
-            out[has, col : col + h] = np.maximum.reduceat(rows, idx, axis=0)[0::2][has]
+        inner = np.flatnonzero(~to_end)
+        if len(inner):
+            idx = np.empty(2 * len(inner), np.int64)
+            idx[0::2], idx[1::2] = i[inner], j[inner]
+            if mode in ("mean", "mean_max"):
+                sums = np.add.reduceat(hidden, idx, axis=0)[0::2]
+                out[inner, :h] = sums / np.maximum(j[inner] - i[inner], 1)[:, None]
+            if mode in ("max", "mean_max"):
+                col = h if mode == "mean_max" else 0
+                out[inner, col : col + h] = np.maximum.reduceat(hidden, idx, axis=0)[0::2]
+        for k in np.flatnonzero(to_end & has):
+            rows = hidden[i[k] :]
+            if mode in ("mean", "mean_max"):
+                out[k, :h] = np.add.reduce(rows, axis=0) / len(rows)  # summed as reduceat sums
+            if mode in ("max", "mean_max"):
+                col = h if mode == "mean_max" else 0
+                out[k, col : col + h] = rows.max(0)
+        out[~has] = 0.0
         return out
 
     def article_vector(self) -> np.ndarray:
