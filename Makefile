@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := examples/khabarovsk-opinion.txt
 
-.PHONY: demo install dev test lint train train-minilm bench clean claims-bundle bench-serve serve fuzz reliability schema golden
+.PHONY: demo install dev test lint train train-minilm bench clean claims-bundle bench-serve serve fuzz reliability schema golden quality-record
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -133,3 +133,8 @@ reliability: dev
 
 clean:
 	rm -rf out build .pytest_cache .mypy_cache .ruff_cache
+
+# The quality gate's record (tests/quality/record.json): the shipped model's scores on the gate's fixed
+# paragraphs and claim pairs. Re-record only in the commit that retrains the model, with its card.
+quality-record: install
+	cd tests && ../$(BIN)/python -m quality.gate --record
