@@ -109,3 +109,23 @@ def test_gate_files_are_not_training_data() -> None:
         p.read_text(encoding="utf-8", errors="replace") for p in sorted(Path(root).glob("*.txt"))
     )
     assert not [row["id"] for row in gate.paragraphs() if row["text"][:60] in corpus]
+
+
+def test_retrieval_alone_finds_nothing_for_unrelated_sentences(tmp_path: Path) -> None:
+    # Behind the verifier, the similarity floor keeps unrelated sentences from reaching it at all: a lower
+    # floor (say 0.2) would hand the verifier a bakery next to disinformation cases and leave one wrong
+    # verdict between users and a false match.
+    from unspin.claims.known import KnownClaims
+    from unspin.encoder.similarity import similarity_model_available
+    from unspin.options import RunOptions
+
+    if not similarity_model_available():
+        pytest.skip("no similarity model")
+    from unspin.claims.bundle import load_bundled
+    from unspin.claims.records import upsert_claims
+
+    db = gate.claims_db(tmp_path / "gate.db")
+    upsert_claims(db.conn(), load_bundled()[::5])  # 2,200 real cases: many topics, some far from any war
+    retrieval = KnownClaims(db, options=RunOptions(precision="f32"), verify=False)
+    rows = [r["text"] for r in gate.claim_pairs()["sentences"] if r["kind"] == "unrelated"]
+    assert retrieval.match(rows) == [[] for _ in rows]
