@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from browser_support import chromium_or_skip
 from unspin.analysis import Analysis
 
-CHROMIUM = os.environ.get("UNSPIN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 EVIL = "203.0.113.7"  # TEST-NET-3: any request to it is a leak (and never reaches anyone)
 
@@ -89,11 +88,10 @@ def hostile_analysis(analyzer: Any) -> Analysis:
 
 def launch_browser() -> Iterator[Any]:
     """Debian's chromium through Playwright (never a downloaded browser); a module fixture below."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no chromium at {CHROMIUM}")
+    chromium = chromium_or_skip()
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         yield b
         b.close()
 
