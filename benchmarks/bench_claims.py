@@ -165,7 +165,9 @@ def main() -> int:
     ap.add_argument("--claims", type=int, default=1_000_000, help="size of the synthetic database")
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--json", type=Path, help="also write the results here")
-    ap.add_argument("--reuse", action="store_true", help="keep a synthetic database (and index) from a last run")
+    ap.add_argument(
+        "--reuse", action="store_true", help="keep a synthetic database (and index) from a last run"
+    )
     args = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     bundled = WORK / "bundled.db"

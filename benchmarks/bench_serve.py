@@ -142,7 +142,10 @@ async def bench(args: argparse.Namespace, base: str, pid: int) -> dict[str, Any]
     rate = args.rate or max(0.5, capacity["ok_per_s"])
     report["capacity"] = {**capacity, "rate_used": rate}
     steady_rate = rate * args.steady
-    report["steady"] = {"rate": round(steady_rate, 2), **summary(await load.open(steady_rate, args.phase_s), args.phase_s)}
+    report["steady"] = {
+        "rate": round(steady_rate, 2),
+        **summary(await load.open(steady_rate, args.phase_s), args.phase_s),
+    }
 
     memory: list[float] = [rss_mb(pid)]
     over = await load.open(2 * rate, args.phase_s, on_tick=lambda: memory.append(rss_mb(pid)))
