@@ -41,10 +41,11 @@ def test_segment_rejects_inverted_range() -> None:
 @given(
     st.lists(st.one_of(st.text(min_size=0, max_size=40), st.sampled_from(LINE_BREAKS)), max_size=20).map(
         "".join
-    )
+    ),
+    st.sampled_from([None, "ru"]),
 )
-def test_structure_is_offsets_into_the_text(text: str) -> None:
-    doc = Document.from_text(text)
+def test_structure_is_offsets_into_the_text(text: str, language: str | None) -> None:
+    doc = Document.from_text(text, language=language)  # the rules, and razdel for Russian
     prev_end = 0
     for p in doc.paragraphs:
         piece = doc.span_text(p)
@@ -63,3 +64,31 @@ def test_structure_is_offsets_into_the_text(text: str) -> None:
         c for p in doc.paragraphs for c in doc.span_text(p) if not c.isspace()
     )
     assert list(doc.paragraphs) == split_paragraphs(text)
+
+
+RU = (
+    "Президент В. В. Путин заявил, что т.е. всё идёт по плану. Он добавил: «Мы победим!» "
+    "В 2022 г. началась война, погибли 15 тыс. человек.\nЕщё одно предложение."
+)
+
+
+def test_russian_sentences_keep_abbreviations_and_initials() -> None:
+    doc = Document.from_text(RU, language="ru")
+    got = [doc.span_text(s) for s in doc.sentences]
+    assert got == [
+        "Президент В. В. Путин заявил, что т.е. всё идёт по плану.",
+        "Он добавил: «Мы победим!»",
+        "В 2022 г. началась война, погибли 15 тыс. человек.",
+        "Ещё одно предложение.",
+    ]
+    # The rules alone split at the Cyrillic initials: the reason Russian goes to razdel.
+    rules = Document.from_text(RU)
+    assert len(rules.sentences) > len(doc.sentences)
+    assert all(doc.text[s.start : s.end].strip() == doc.text[s.start : s.end] for s in doc.sentences)
+
+
+def test_the_analysis_splits_russian_with_razdel(analyzer) -> None:  # type: ignore[no-untyped-def]
+    a = analyzer.analyze(RU)
+    assert a.language == "ru"
+    assert a.sentences[0].text == "Президент В. В. Путин заявил, что т.е. всё идёт по плану."
+    assert all(a.text[s.start : s.end] == s.text for s in a.sentences)

@@ -27,7 +27,7 @@ from unspin.heads.base import Head
 from unspin.heads.checkworthy import CheckworthyHead
 from unspin.heads.registry import load_heads
 from unspin.heads.techniques import TechniqueHead
-from unspin.language import detect
+from unspin.language import LanguageGuess, detect
 from unspin.options import RunOptions
 from unspin.version import __version__
 
@@ -68,7 +68,7 @@ class Analyzer:
 
     def encode(self, text: str, title: str | None = None) -> Encoded:
         """The document and its one encoder pass (what the exporters and evaluations read)."""
-        return self.encoder.encode(Document.from_text(text, title), keep_hidden=True)
+        return self.encoder.encode(Document.from_text(text, title, detect(text).code), keep_hidden=True)
 
     def analyze(self, text: str, title: str | None = None, source: SourceInfo | None = None) -> Analysis:
         result = self.analyze_many([(text, title, source)])[0]
@@ -80,29 +80,33 @@ class Analyzer:
         """``analyze`` for each item, the encoder run on batches shared across items. A failing item gives
         its exception in its place, so one bad text does not sink its neighbours."""
         out: list[Analysis | Exception | None] = [None] * len(items)
-        docs: list[tuple[int, Document]] = []
+        docs: list[tuple[int, Document, LanguageGuess]] = []
         for i, (text, title, _) in enumerate(items):
             if not text.strip():
                 out[i] = BadInput("The text is empty: there is nothing to analyze.")
             else:
-                docs.append((i, Document.from_text(text, title)))
+                language = detect(text)  # first: the sentence splitter depends on it
+                docs.append((i, Document.from_text(text, title, language.code), language))
         t0 = time.perf_counter()
-        encoded = self.encoder.encode_many([d for _, d in docs], keep_hidden=self.needs_hidden)
+        encoded = self.encoder.encode_many([d for _, d, _ in docs], keep_hidden=self.needs_hidden)
         encode_ms = (time.perf_counter() - t0) * 1000 / max(1, len(docs))
-        for (i, _), enc in zip(docs, encoded, strict=True):
+        for (i, _, language), enc in zip(docs, encoded, strict=True):
             try:
-                out[i] = self._analyze(enc, items[i][2] or SourceInfo(kind="text"), encode_ms)
+                out[i] = self._analyze(enc, items[i][2] or SourceInfo(kind="text"), encode_ms, language)
             except Exception as err:  # one text's failure is its own: the batch reports it as a reject
                 out[i] = err
         return [r for r in out if r is not None]
 
-    def _analyze(self, enc: Encoded, source: SourceInfo, encode_ms: float) -> Analysis:
+    def _analyze(
+        self, enc: Encoded, source: SourceInfo, encode_ms: float, language: LanguageGuess
+    ) -> Analysis:
         timings = {"encode_ms": round(encode_ms, 2)}
         t0 = time.perf_counter()
         doc = enc.doc
-        language = detect(doc.text)
         words = len(doc.text.split())
-        warnings = caveats.language_warnings(language, self.config.languages) + caveats.short_text_warning(words)
+        warnings = caveats.language_warnings(language, self.config.languages) + caveats.short_text_warning(
+            words
+        )
         fields: dict[str, Any] = {}
         # One BLAS thread: the heads' small matrix products gain nothing from more, and OpenBLAS threads
         # left spinning afterwards steal the cores from the next encoder pass (measured: the encoder ran

@@ -62,8 +62,17 @@ def split_paragraphs(text: str) -> list[Segment]:
     return out
 
 
-def split_sentences(text: str, paragraph: Segment) -> list[Segment]:
-    """Sentences of one paragraph by punctuation rules that know common abbreviations and initials."""
+# Languages whose sentences a maintained splitter finds better than the rules below: razdel (MIT, the
+# natasha project's rule-based splitter) knows Russian abbreviations ("т.е.", "г.", "тыс.") and Cyrillic
+# initials ("В. В. Путин"), where the rules split mid-sentence.
+RAZDEL_LANGUAGES = frozenset({"ru"})
+
+
+def split_sentences(text: str, paragraph: Segment, language: str | None = None) -> list[Segment]:
+    """Sentences of one paragraph: razdel for Russian, else punctuation rules that know common
+    abbreviations and initials. Offsets always index ``text`` itself."""
+    if language in RAZDEL_LANGUAGES:
+        return _razdel_sentences(text, paragraph)
     out: list[Segment] = []
     start = paragraph.start
     chunk = text[paragraph.start : paragraph.end]
@@ -79,6 +88,18 @@ def split_sentences(text: str, paragraph: Segment) -> list[Segment]:
     s, e = _trim(text, start, paragraph.end)
     if e > s:
         out.append(Segment(s, e))
+    return out
+
+
+def _razdel_sentences(text: str, paragraph: Segment) -> list[Segment]:
+    from razdel import sentenize  # pure Python; imported on the first Russian text only
+
+    out: list[Segment] = []
+    chunk = text[paragraph.start : paragraph.end]
+    for sent in sentenize(chunk):
+        s, e = _trim(text, paragraph.start + sent.start, paragraph.start + sent.stop)
+        if e > s:
+            out.append(Segment(s, e))
     return out
 
 
@@ -107,17 +128,21 @@ class Document:
     title: str | None = None
     paragraphs: tuple[Segment, ...] = field(default=())
     sentences: tuple[Segment, ...] = field(default=())
+    language: str | None = None  # ISO 639-1, as detected; decides the sentence splitter
 
     @classmethod
-    def from_text(cls, text: str, title: str | None = None) -> Document:
-        return cls.from_paragraphs(text, split_paragraphs(text), title)
+    def from_text(cls, text: str, title: str | None = None, language: str | None = None) -> Document:
+        return cls.from_paragraphs(text, split_paragraphs(text), title, language)
 
     @classmethod
-    def from_paragraphs(cls, text: str, paragraphs: Sequence[Segment], title: str | None = None) -> Document:
+    def from_paragraphs(
+        cls, text: str, paragraphs: Sequence[Segment], title: str | None = None, language: str | None = None
+    ) -> Document:
         """A document whose paragraphs are given (trimmed here), e.g. the lines a data set labels."""
         trimmed = [Segment(*_trim(text, p.start, p.end)) for p in paragraphs]
         kept = tuple(p for p in trimmed if p.end > p.start)
-        return cls(text, title, kept, tuple(s for p in kept for s in split_sentences(text, p)))
+        sentences = tuple(s for p in kept for s in split_sentences(text, p, language))
+        return cls(text, title, kept, sentences, language)
 
     def segments(self, level: Level) -> tuple[Segment, ...]:
         return self.paragraphs if level == "paragraph" else self.sentences
