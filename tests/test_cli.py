@@ -153,3 +153,14 @@ def test_unreachable_url_is_a_network_error(capsys: pytest.CaptureFixture[str]) 
     assert main(["analyze", f"http://127.0.0.1:{port}/story", "--allow-private", "--timeout", "2"]) == 4
     err = capsys.readouterr().err
     assert err.startswith("unspin: ") and "127.0.0.1" in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="needs ../shared/data")
+def test_evaluate_takes_a_language(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "semeval2023", "--lang", "ru", "--json"]) == 0
+    m = json.loads(capsys.readouterr().out)
+    ru = sd.load_articles(lang="ru")
+    assert m["language"] == "ru" and m["n_articles"] == len(sd.split(ru)[1])
+    assert main(["evaluate", "semeval2023-genre", "--lang", "ru", "--json"]) == 0
+    g = json.loads(capsys.readouterr().out)
+    assert g["language"] == "ru" and g["articles"] == m["n_articles"]

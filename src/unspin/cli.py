@@ -113,13 +113,28 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("evaluate", help="score the model on a labelled split")
     e.add_argument(
         "task",
-        choices=["semeval2023", "semeval2025", "semeval2023-genre", "semeval2023-frames", "claims", "checkworthy", "neutrality", "narratives-negatives", "entities"],
+        choices=[
+            "semeval2023",
+            "semeval2025",
+            "semeval2023-genre",
+            "semeval2023-frames",
+            "claims",
+            "checkworthy",
+            "neutrality",
+            "narratives-negatives",
+            "entities",
+        ],
         help="semeval2023: techniques; semeval2025: narratives, roles, entities; genre; frames; "
         "claims: known-claims retrieval (BM25, dense, hybrid); checkworthy: claim spotting",
     )
     e.add_argument("docs", nargs="*", type=Path, help="neutrality: your own texts (files, folders of .txt)")
     e.add_argument("--split", choices=["heldout", "train", "all"], default="heldout")
-    e.add_argument("--data", type=Path, help="language folder of the release (default ../shared/data/.../en)")
+    e.add_argument("--data", type=Path, help="language folder of the release (default: --lang's folder)")
+    e.add_argument(
+        "--lang",
+        default="en",
+        help="language of the SemEval release to score (ISO code: en ru fr de it pl; semeval2025: en ru bg pt hi)",
+    )
     e.add_argument(
         "--tune", action="store_true", help="re-tune thresholds on this split instead of the stored ones"
     )

@@ -7,6 +7,7 @@ import json
 import sys
 
 from unspin.data import semeval2023 as sd
+from unspin.data import semeval2025 as s25
 from unspin.errors import BadInput
 from unspin.evaluate.semeval2023 import runtime_predict, score
 
@@ -40,7 +41,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if args.task != "semeval2023":
         return run_articles(args)
 
-    data = args.data or sd.default_data_dir() / "semeval2023-task3" / "en"
+    data = args.data or sd.language_dir(args.lang)
     if not (data / "train-articles-subtask-3").is_dir():
         raise BadInput(f"No SemEval-2023 articles under {data}: pass --data LANG_DIR of the release.")
     articles = sd.load_articles(data)
@@ -50,13 +51,14 @@ def run_evaluate(args: argparse.Namespace) -> int:
     head = analyzer.techniques
     metrics = score(chosen, runtime_predict(analyzer), list(head.labels), None if args.tune else head)
     metrics["split"] = args.split
+    metrics["language"] = args.lang if args.data is None else sd.folder_language(data)
     metrics["model_version"] = analyzer.config.version
     if args.json:
         sys.stdout.write(json.dumps(metrics, indent=2) + "\n")
         return 0
     console = Console()
     console.print(
-        f"[bold]SemEval-2023 Task 3 (techniques), split {args.split}[/]: {metrics['n_articles']} articles, "
+        f"[bold]SemEval-2023 Task 3 (techniques), {metrics['language']}, split {args.split}[/]: {metrics['n_articles']} articles, "
         f"{metrics['n_paragraphs']} paragraphs, model {analyzer.config.name} {analyzer.config.version}"
     )
     console.print(
@@ -88,15 +90,17 @@ def run_articles(args: argparse.Namespace) -> int:
 
     analyzer = Analyzer()
     if args.task == "semeval2025":
-        metrics = evaluate_semeval2025(analyzer, args.split, args.data)
+        metrics = evaluate_semeval2025(analyzer, args.split, args.data or s25.lang_dir(args.lang.upper()))
     else:
-        metrics = evaluate_semeval2023_articles(analyzer, args.task, args.split, args.data)
+        data = args.data or sd.language_dir(args.lang)
+        metrics = evaluate_semeval2023_articles(analyzer, args.task, args.split, data)
+    metrics["language"] = args.lang if args.data is None else str(args.data.name)
     metrics["model_version"] = analyzer.config.version
     if args.json:
         sys.stdout.write(json.dumps(metrics, indent=2) + "\n")
         return 0
     console = Console()
-    head = f"[bold]{args.task}[/], split {args.split}, model {analyzer.config.name} {analyzer.config.version}"
+    head = f"[bold]{args.task}[/], {metrics['language']}, split {args.split}, model {analyzer.config.name} {analyzer.config.version}"
     console.print(head)
     if args.task == "semeval2025":
         n, r, d = metrics["narratives"], metrics["roles"], metrics["entity_detection_recall"]
