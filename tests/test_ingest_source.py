@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-import unspin.ingest as ingest
+import unspin.ingest.source as ingest
 from test_ingest_html import ARTICLE, PARAGRAPHS
 from unspin.errors import BadInput, Refused
 from unspin.ingest import DEFAULT_MAX_BYTES, Source, load_source, source_from_text
