@@ -79,24 +79,33 @@ def load_docs(root: Path | None = None) -> list[Doc]:
                 continue
             doc = docs[parts[0]]
             start, end = _locate(doc.text, parts[1], int(parts[2]), int(parts[3]) + 1)
-            doc.mentions.append(
-                Mention(parts[1], start, end, parts[4], tuple(r for r in parts[5:] if r))
-            )
+            doc.mentions.append(Mention(parts[1], start, end, parts[4], tuple(r for r in parts[5:] if r)))
     return [docs[k] for k in sorted(docs)]
 
 
-def split_ids(ids: list[str], seed: int = SPLIT_SEED, fraction: float = HELDOUT_FRACTION) -> tuple[list[str], list[str]]:
-    """Document-level split (train, heldout), stratified by domain so both hold UA and CC articles."""
+def domain_of(doc_id: str) -> str:
+    """The domain an id spells ("EN_UA_…", "RU-URW-…", "A6_CC_BG_…"); "" when it spells none (PT, HI)."""
+    if "_UA_" in doc_id or "-URW-" in doc_id:
+        return "UA"
+    if "_CC_" in doc_id or "-CC-" in doc_id:
+        return "CC"
+    return ""
+
+
+def split_ids(
+    ids: list[str], seed: int = SPLIT_SEED, fraction: float = HELDOUT_FRACTION
+) -> tuple[list[str], list[str]]:
+    """Document-level split (train, heldout), stratified by domain where the ids spell it, so both hold UA
+    and CC articles; ids that spell no domain are split as one group."""
     train: list[str] = []
     held: list[str] = []
-    for domain in ("_CC_", "_UA_"):
-        group = sorted(i for i in ids if domain in i)
+    for domain in ("CC", "UA", ""):
+        group = sorted(i for i in ids if domain_of(i) == domain)
         random.Random(seed).shuffle(group)
         n = round(len(group) * fraction)
         held += group[:n]
         train += group[n:]
-    rest = sorted(i for i in ids if "_CC_" not in i and "_UA_" not in i)
-    return sorted(train + rest), sorted(held)
+    return sorted(train), sorted(held)
 
 
 def split(docs: list[Doc]) -> tuple[list[Doc], list[Doc]]:

@@ -30,9 +30,8 @@ def war_texts(split: str = "heldout", root: Path | None = None) -> list[tuple[st
         files = sorted((folder / "raw-documents").glob("*.txt"))
         war = [p for p in files if "_UA_" in p.name or "-URW-" in p.name]
         if split != "all":
-            # split_ids stratifies by the "_UA_" marker; Russian ids spell the domain "-URW-".
-            ids = {p.name.replace("-URW-", "_UA_"): p for p in war}
-            train, held = s25.split_ids(list(ids))
+            ids = {p.name: p for p in war}
+            train, held = s25.split_ids(list(ids))  # the domain as the ids spell it ("_UA_", "-URW-")
             war = [ids[i] for i in (held if split == "heldout" else train)]
         out += [(p.name, read_text(p)) for p in war]
     if not out:
