@@ -77,10 +77,36 @@ def test_article_heads_train_on_the_shipped_encoder(tmp_path: Path) -> None:
     assert 0.0 <= m["roles"]["heldout"]["main_role_accuracy"] <= 1.0
     analyzer = Analyzer(model_dir=model)
     assert {"narratives", "genre", "frames", "entities"} <= set(analyzer.heads)
-    result = analyzer.analyze("Vladimir Putin met Joe Biden in Geneva.\n\nNATO said Russia was the aggressor. " * 4)
+    result = analyzer.analyze(
+        "Vladimir Putin met Joe Biden in Geneva.\n\nNATO said Russia was the aggressor. " * 4
+    )
     assert result.genre is not None
     for e in result.entities:
         assert all(result.text[x.start : x.end] == x.text for x in e.mentions)
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="needs ../shared/data")
+def test_article_heads_of_a_multilingual_encoder_train_on_every_language(tmp_path: Path) -> None:
+    """An encoder whose config lists several languages gets heads trained on each (SemEval-2025: all five;
+    SemEval-2023: its languages), with held-out figures per language."""
+    import shutil
+
+    pytest.importorskip("sklearn")
+    pytest.importorskip("spacy")
+    pytest.importorskip("natasha")
+    from unspin.encoder.config import default_model_dir
+    from unspin.train import probes
+
+    model = tmp_path / "model"
+    shutil.copytree(default_model_dir(), model)
+    config = json.loads((model / "config.json").read_text())
+    config["languages"] = ["en", "ru"]
+    (model / "config.json").write_text(json.dumps(config))
+    assert probes.main(["--model", str(model), "--smoke"]) == 0
+    m = json.loads((model / "probe_metrics.json").read_text())
+    assert set(m["narratives"]["heldout"]["per_language"]) == {"en", "ru", "bg", "pt", "hi"}
+    assert set(m["genre_frames_per_language"]) == {"en", "ru"}
+    assert {"en", "ru"} <= set(m["roles"]["per_language"])
 
 
 def test_split_is_article_level_and_fixed() -> None:

@@ -117,7 +117,9 @@ class SubnarrativeFinding(_Model):
     name: str = Field(description="The label without its domain and parent.")
     definition: str
     confidence: float = Field(ge=0.0, le=1.0)
-    strength: Strength = Field(default="moderate", description="Confidence relative to the label's threshold.")
+    strength: Strength = Field(
+        default="moderate", description="Confidence relative to the label's threshold."
+    )
     evidence: list[Evidence] = Field(default_factory=list, description="Best supporting paragraphs first.")
 
 
@@ -153,7 +155,8 @@ class Entity(_Model):
     role_scores: dict[str, float] = Field(default_factory=dict, description="Probability per main role.")
     fine_roles: list[RoleScore] = Field(default_factory=list)
     uncertain: bool = Field(
-        default=False, description="True when the main roles are near even: the role is a guess, not a finding."
+        default=False,
+        description="True when the main roles are near even: the role is a guess, not a finding.",
     )
     evidence: TextSpan | None = Field(default=None, description="The sentence that carries the role.")
 
@@ -222,7 +225,8 @@ class Analysis(_Model):
         default=None, description="ISO 639-1 code of the text's language as detected; null if undetermined."
     )
     warnings: list[AnalysisWarning] = Field(
-        default_factory=list, description="What this analysis cannot know (language, length, claims coverage)."
+        default_factory=list,
+        description="What this analysis cannot know (language, length, claims coverage).",
     )
     paragraphs: list[Paragraph]
     sentences: list[TextSpan]
@@ -236,7 +240,9 @@ class Analysis(_Model):
         default_factory=list, description="Named entities, framed ones first, then by mentions."
     )
     genre: Genre | None = None
-    frames: list[FrameFinding] = Field(default_factory=list, description="Frames found, most confident first.")
+    frames: list[FrameFinding] = Field(
+        default_factory=list, description="Frames found, most confident first."
+    )
     claims: list[Claim] = Field(default_factory=list, description="Check-worthy sentences, in text order.")
     known_claims: KnownClaimsInfo | None = Field(
         default=None, description="The database claims were matched against; null when none was used."

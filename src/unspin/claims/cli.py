@@ -192,7 +192,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         sims = similarities(conn, encoder, args.query, [c for c, _ in results])
     if args.json:
         sys.stdout.write(
-            json.dumps([_result_json(c, s) for (c, _), s in zip(results, sims, strict=True)], ensure_ascii=False, indent=2)
+            json.dumps(
+                [_result_json(c, s) for (c, _), s in zip(results, sims, strict=True)],
+                ensure_ascii=False,
+                indent=2,
+            )
             + "\n"
         )
         return 0

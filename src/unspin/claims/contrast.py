@@ -29,27 +29,185 @@ STEM = 5
 
 # Whole-word negations (lower case). "n't" contractions are counted separately.
 NEGATIONS = frozenset(
-    ["not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "nowhere", "не", "нет", "ни", "никогда", "ничего", "никто", "нигде", "ничто", "нисколько", "без", "ні", "ніколи", "нічого", "ніхто", "немає", "nicht", "kein", "keine", "keinen", "keiner", "nie", "niemals", "ohne", "pas", "jamais", "aucun", "aucune", "sans", "nie", "żaden", "żadna", "bez", "nigdy", "non", "mai", "nessuno", "senza", "não", "nunca", "nenhum", "nenhuma", "sem", "няма", "никога"]
+    [
+        "not",
+        "no",
+        "never",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "without",
+        "cannot",
+        "nowhere",
+        "не",
+        "нет",
+        "ни",
+        "никогда",
+        "ничего",
+        "никто",
+        "нигде",
+        "ничто",
+        "нисколько",
+        "без",
+        "ні",
+        "ніколи",
+        "нічого",
+        "ніхто",
+        "немає",
+        "nicht",
+        "kein",
+        "keine",
+        "keinen",
+        "keiner",
+        "nie",
+        "niemals",
+        "ohne",
+        "pas",
+        "jamais",
+        "aucun",
+        "aucune",
+        "sans",
+        "nie",
+        "żaden",
+        "żadna",
+        "bez",
+        "nigdy",
+        "non",
+        "mai",
+        "nessuno",
+        "senza",
+        "não",
+        "nunca",
+        "nenhum",
+        "nenhuma",
+        "sem",
+        "няма",
+        "никога",
+    ]
 )
 # Negation words that do not negate in these pairs: "nothing but a fraud" (= only a fraud), "no doubt that".
 # ("not only" is left a negation: "X is not only Y" does contradict "X is only Y".)
 NOT_NEGATIONS = frozenset({("nothing", "but"), ("no", "doubt"), ("ничего", "кроме"), ("нет", "сомнений")})
 # Stems of words that call what follows false (the article refutes, rather than repeats, the claim).
 REFUTATION_STEMS = frozenset(
-    ["false", "falsely", "untrue", "myth", "myths", "fake", "fakes", "hoax", "debunked", "disproved", "refuted", "baseless", "unfounded", "unsubstantiated", "fabricated", "fabrication", "lie", "lies", "lied", "lying", "disinformation", "misinformation", "propaganda", "conspiracy", "misleading", "bogus", "wrongly", "erroneously", "rebutted", "ложь", "ложно", "ложный", "фейк", "фейки", "миф", "мифы", "неправда", "дезинформация", "пропаганда", "опроверг", "опровергли", "сфабрикованный", "безосновательно", "вымысел", "выдумка", "брехня", "клевета"]
+    [
+        "false",
+        "falsely",
+        "untrue",
+        "myth",
+        "myths",
+        "fake",
+        "fakes",
+        "hoax",
+        "debunked",
+        "disproved",
+        "refuted",
+        "baseless",
+        "unfounded",
+        "unsubstantiated",
+        "fabricated",
+        "fabrication",
+        "lie",
+        "lies",
+        "lied",
+        "lying",
+        "disinformation",
+        "misinformation",
+        "propaganda",
+        "conspiracy",
+        "misleading",
+        "bogus",
+        "wrongly",
+        "erroneously",
+        "rebutted",
+        "ложь",
+        "ложно",
+        "ложный",
+        "фейк",
+        "фейки",
+        "миф",
+        "мифы",
+        "неправда",
+        "дезинформация",
+        "пропаганда",
+        "опроверг",
+        "опровергли",
+        "сфабрикованный",
+        "безосновательно",
+        "вымысел",
+        "выдумка",
+        "брехня",
+        "клевета",
+    ]
 )
 REFUTATION_PHRASES = (
-    "no evidence", "no proof", "not true", "in fact", "in reality", "contrary to", "no basis", "groundless",
-    "нет доказательств", "на самом деле", "не соответствует действительности", "вопреки", "не является правдой",
+    "no evidence",
+    "no proof",
+    "not true",
+    "in fact",
+    "in reality",
+    "contrary to",
+    "no basis",
+    "groundless",
+    "нет доказательств",
+    "на самом деле",
+    "не соответствует действительности",
+    "вопреки",
+    "не является правдой",
 )
 # Reported speech and hedges: the article restates someone's claim (still the same claim).
 REPORTING_STEMS = frozenset(
-    ["claim", "claims", "claimed", "said", "says", "say", "according", "allege", "alleged", "allegedly", "asserted", "reported", "insists", "suggested", "believes", "argued", "maintains", "repeated", "quoted", "told", "wrote", "accused", "perhaps", "maybe", "possibly", "apparently", "reportedly", "заявил", "заявила", "заявили", "утверждает", "утверждают", "сообщил", "сообщает", "считает", "говорит", "якобы", "будто", "возможно", "полагает"]
+    [
+        "claim",
+        "claims",
+        "claimed",
+        "said",
+        "says",
+        "say",
+        "according",
+        "allege",
+        "alleged",
+        "allegedly",
+        "asserted",
+        "reported",
+        "insists",
+        "suggested",
+        "believes",
+        "argued",
+        "maintains",
+        "repeated",
+        "quoted",
+        "told",
+        "wrote",
+        "accused",
+        "perhaps",
+        "maybe",
+        "possibly",
+        "apparently",
+        "reportedly",
+        "заявил",
+        "заявила",
+        "заявили",
+        "утверждает",
+        "утверждают",
+        "сообщил",
+        "сообщает",
+        "считает",
+        "говорит",
+        "якобы",
+        "будто",
+        "возможно",
+        "полагает",
+    ]
 )
 # Antonym pairs: one side in the sentence and the other in the claim flips its meaning.
 _ANTONYM_WORDS = (
-    ("increase increased increases rise rises rose risen grow grew growth more higher up",
-     "decrease decreased decreases fall falls fell fallen shrink decline declined less fewer lower down"),
+    (
+        "increase increased increases rise rises rose risen grow grew growth more higher up",
+        "decrease decreased decreases fall falls fell fallen shrink decline declined less fewer lower down",
+    ),
     ("win wins won winning victory", "lose loses lost losing defeat defeated"),
     ("success successful succeeded", "failure fail fails failed"),
     ("legal lawful legitimate", "illegal unlawful illegitimate"),
@@ -69,11 +227,17 @@ _ANTONYM_WORDS = (
     ("open opened", "closed close shut"),
     ("join joined joining", "leave left leaving exit"),
     # The framing contrast at the heart of many debunked Crimea claims: "joined"/"returned" vs "annexed".
-    ("joined return returned reunification reunited accession", "annexed annexation annexing occupied occupation"),
+    (
+        "joined return returned reunification reunited accession",
+        "annexed annexation annexing occupied occupation",
+    ),
     ("lift lifted ease eased", "impose imposed tighten tightened"),
     ("democracy democratic", "dictatorship authoritarian"),
     ("independent sovereign", "dependent puppet occupied"),
-    ("рост вырос выросла увеличился увеличилось повысился", "падение снижение снизился уменьшился сократился упал"),
+    (
+        "рост вырос выросла увеличился увеличилось повысился",
+        "падение снижение снизился уменьшился сократился упал",
+    ),
     ("победа победил выиграл", "поражение проиграл"),
     ("законный законно легитимный", "незаконный незаконно нелегитимный"),
     ("союзник союзники дружественный партнер", "враг враги враждебный"),
@@ -82,14 +246,184 @@ _ANTONYM_WORDS = (
     ("правда истина", "ложь ложно фейк"),
     ("мирный мирная", "агрессивный агрессия"),
     ("виновен виновна", "невиновен невиновна"),
-    ("присоединение присоединился присоединилась воссоединение вернулся вернулась возвращение", "аннексия аннексировала аннексировал оккупация"),
+    (
+        "присоединение присоединился присоединилась воссоединение вернулся вернулась возвращение",
+        "аннексия аннексировала аннексировал оккупация",
+    ),
 )
 # Frequent words left out of overlap (their stems), so that overlap measures content.
 STOPWORDS = frozenset(
-    ["the", "a", "an", "of", "to", "in", "on", "at", "for", "by", "with", "from", "and", "or", "but", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "has", "have", "had", "do", "does", "did", "will", "would", "can", "could", "should", "may", "might", "must", "their", "there", "they", "them", "he", "she", "his", "her", "we", "our", "you", "your", "i", "me", "my", "not", "no", "so", "than", "then", "also", "about", "into", "over", "after", "before", "under", "which", "who", "whom", "what", "when", "where", "why", "how", "all", "any", "some", "such", "only", "just", "very", "more", "most", "other", "own", "same", "too", "s", "t", "и", "в", "во", "на", "с", "со", "по", "к", "ко", "о", "об", "от", "до", "из", "за", "у", "же", "ли", "бы", "что", "как", "это", "то", "так", "но", "а", "или", "не", "да", "для", "при", "под", "над", "его", "ее", "её", "их", "он", "она", "они", "мы", "вы", "я", "был", "была", "были", "быть", "есть"]
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "by",
+        "with",
+        "from",
+        "and",
+        "or",
+        "but",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "their",
+        "there",
+        "they",
+        "them",
+        "he",
+        "she",
+        "his",
+        "her",
+        "we",
+        "our",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "not",
+        "no",
+        "so",
+        "than",
+        "then",
+        "also",
+        "about",
+        "into",
+        "over",
+        "after",
+        "before",
+        "under",
+        "which",
+        "who",
+        "whom",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "all",
+        "any",
+        "some",
+        "such",
+        "only",
+        "just",
+        "very",
+        "more",
+        "most",
+        "other",
+        "own",
+        "same",
+        "too",
+        "s",
+        "t",
+        "и",
+        "в",
+        "во",
+        "на",
+        "с",
+        "со",
+        "по",
+        "к",
+        "ко",
+        "о",
+        "об",
+        "от",
+        "до",
+        "из",
+        "за",
+        "у",
+        "же",
+        "ли",
+        "бы",
+        "что",
+        "как",
+        "это",
+        "то",
+        "так",
+        "но",
+        "а",
+        "или",
+        "не",
+        "да",
+        "для",
+        "при",
+        "под",
+        "над",
+        "его",
+        "ее",
+        "её",
+        "их",
+        "он",
+        "она",
+        "они",
+        "мы",
+        "вы",
+        "я",
+        "был",
+        "была",
+        "были",
+        "быть",
+        "есть",
+    ]
 )
-_CAPITAL_STOP = frozenset({"the", "a", "an", "in", "on", "at", "this", "that", "it", "i", "but", "and", "as", "he",
-                           "she", "they", "we", "if", "when", "after", "before", "according", "however"})
+_CAPITAL_STOP = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "this",
+        "that",
+        "it",
+        "i",
+        "but",
+        "and",
+        "as",
+        "he",
+        "she",
+        "they",
+        "we",
+        "if",
+        "when",
+        "after",
+        "before",
+        "according",
+        "however",
+    }
+)
 
 FEATURE_NAMES: tuple[str, ...] = (
     "cosine",
@@ -170,28 +504,37 @@ def signals(text: str) -> TextSignals:
     stems = [w[:STEM] for w in lower]
     folded = text.casefold()
     is_negation = [
-        (w in NEGATIONS or w.endswith("n't")) and (i + 1 == len(lower) or (w, lower[i + 1]) not in NOT_NEGATIONS)
+        (w in NEGATIONS or w.endswith("n't"))
+        and (i + 1 == len(lower) or (w, lower[i + 1]) not in NOT_NEGATIONS)
         for i, w in enumerate(lower)
     ]
     negations = sum(is_negation)
-    negated = frozenset(
-        stems[j]
-        for i, neg in enumerate(is_negation) if neg
-        for j in range(i + 1, min(i + 1 + SCOPE, len(lower)))
-        if lower[j] not in STOPWORDS and not is_negation[j]
-    ) if negations else frozenset()
+    negated = (
+        frozenset(
+            stems[j]
+            for i, neg in enumerate(is_negation)
+            if neg
+            for j in range(i + 1, min(i + 1 + SCOPE, len(lower)))
+            if lower[j] not in STOPWORDS and not is_negation[j]
+        )
+        if negations
+        else frozenset()
+    )
     refutations = _count(stems, _REFUTATION) + len(_REFUTATION_PHRASE.findall(folded))
     sides = 0
     for st in stems:
         sides |= _SIDE_BITS.get(st, 0)
     names = {
-        st for i, (w, lw, st) in enumerate(zip(raw, lower, stems, strict=True))
+        st
+        for i, (w, lw, st) in enumerate(zip(raw, lower, stems, strict=True))
         if w[0].isupper() and lw not in _CAPITAL_STOP and (i > 0 or lw not in STOPWORDS)
     }
     numbers = frozenset(n.replace(",", "") for n in _NUMBER.findall(text))
     return TextSignals(
         stems=frozenset(stems),
-        content=frozenset(st for st, w in zip(stems, lower, strict=True) if w not in STOPWORDS and not w.isdigit()),
+        content=frozenset(
+            st for st, w in zip(stems, lower, strict=True) if w not in STOPWORDS and not w.isdigit()
+        ),
         negations=negations,
         negated=negated,
         refutations=refutations,
@@ -222,10 +565,13 @@ def pair_contrast(sentence: TextSignals, claim: TextSignals, cosine: float) -> l
     mismatch = float((sentence.negations > 0) != (claim.negations > 0))
     # A word negated on one side and present without its negation on the other: "not objective; not
     # professional" vs "objective; not professional" — presence alone sees a negation on both sides.
-    scoped = float(min(
-        len((claim.negated & sentence.stems) - sentence.negated) + len((sentence.negated & claim.stems) - claim.negated),
-        3,
-    ))
+    scoped = float(
+        min(
+            len((claim.negated & sentence.stems) - sentence.negated)
+            + len((sentence.negated & claim.stems) - claim.negated),
+            3,
+        )
+    )
     refute = float(min(sentence.refutations, 2) - min(claim.refutations, 2))
     antonyms = float(min(_antonym_conflicts(sentence.sides, claim.sides), 2))
     nums_missing = len(claim.numbers - sentence.numbers) / len(claim.numbers) if claim.numbers else 0.0
@@ -270,6 +616,7 @@ def contrast_features(sentences: Sequence[str], claims: Sequence[str], cosines: 
     if len(sentences) != len(claims) or len(sentences) != len(cosines):
         raise ValueError("sentences, claims and cosines must be aligned")
     rows = [
-        pair_contrast(signals(s), signals(c), float(cos)) for s, c, cos in zip(sentences, claims, cosines, strict=True)
+        pair_contrast(signals(s), signals(c), float(cos))
+        for s, c, cos in zip(sentences, claims, cosines, strict=True)
     ]
     return np.asarray(rows, np.float32).reshape(len(rows), len(FEATURE_NAMES))

@@ -139,7 +139,9 @@ class ClaimMatcher:
             return {}
         titles = [claims[cid].title for _, cid in pairs]
         cand = np.stack([stored[cid] for _, cid in pairs])
-        features = pair_features(queries[[i for i, _ in pairs]], [sentences[i] for i, _ in pairs], cand, titles)
+        features = pair_features(
+            queries[[i for i, _ in pairs]], [sentences[i] for i, _ in pairs], cand, titles
+        )
         p = verifier.probabilities(features)
         decided = verifier.decide(p)
         out = {pair: float(p[k, SAME]) for k, pair in enumerate(pairs) if decided[k] == SAME}

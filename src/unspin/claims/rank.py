@@ -33,8 +33,10 @@ RANK_FILE = "claim_rank.json"
 
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 _DIGIT = re.compile(r"\d")
-_AMOUNT = re.compile(r"[%$€£₽]|\b(?:percent|per cent|million|billion|trillion|thousand|процент\w*|млн|млрд|тыс)\b",
-                     re.IGNORECASE)
+_AMOUNT = re.compile(
+    r"[%$€£₽]|\b(?:percent|per cent|million|billion|trillion|thousand|процент\w*|млн|млрд|тыс)\b",
+    re.IGNORECASE,
+)
 _DATE = re.compile(
     r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
@@ -44,22 +46,163 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _QUOTE = re.compile(r"[\"“”«»„]")
-FIRST_PERSON = frozenset(["i", "me", "my", "mine", "we", "us", "our", "ours", "я", "меня", "мне", "мой", "моя", "мои", "мы", "нас", "нам", "наш", "наша", "наши"])
-SECOND_PERSON = frozenset(["you", "your", "yours", "вы", "вас", "вам", "ваш", "ваша", "ваши", "ты", "тебя", "тебе"])
+FIRST_PERSON = frozenset(
+    [
+        "i",
+        "me",
+        "my",
+        "mine",
+        "we",
+        "us",
+        "our",
+        "ours",
+        "я",
+        "меня",
+        "мне",
+        "мой",
+        "моя",
+        "мои",
+        "мы",
+        "нас",
+        "нам",
+        "наш",
+        "наша",
+        "наши",
+    ]
+)
+SECOND_PERSON = frozenset(
+    ["you", "your", "yours", "вы", "вас", "вам", "ваш", "ваша", "ваши", "ты", "тебя", "тебе"]
+)
 MODAL = frozenset(
-    ["will", "would", "should", "could", "might", "must", "may", "can", "shall", "won't", "wouldn't", "shouldn't", "cannot", "can't", "будет", "будут", "буду", "станет", "может", "могут", "можно", "должен", "должна", "должны", "нужно", "надо", "следует", "стоит"]
+    [
+        "will",
+        "would",
+        "should",
+        "could",
+        "might",
+        "must",
+        "may",
+        "can",
+        "shall",
+        "won't",
+        "wouldn't",
+        "shouldn't",
+        "cannot",
+        "can't",
+        "будет",
+        "будут",
+        "буду",
+        "станет",
+        "может",
+        "могут",
+        "можно",
+        "должен",
+        "должна",
+        "должны",
+        "нужно",
+        "надо",
+        "следует",
+        "стоит",
+    ]
 )
 OPINION = frozenset(
-    ["think", "believe", "feel", "hope", "wish", "want", "guess", "suppose", "seems", "seem", "apparently", "obviously", "clearly", "surely", "думаю", "считаю", "полагаю", "надеюсь", "уверен", "уверена", "кажется", "очевидно", "конечно"]
+    [
+        "think",
+        "believe",
+        "feel",
+        "hope",
+        "wish",
+        "want",
+        "guess",
+        "suppose",
+        "seems",
+        "seem",
+        "apparently",
+        "obviously",
+        "clearly",
+        "surely",
+        "думаю",
+        "считаю",
+        "полагаю",
+        "надеюсь",
+        "уверен",
+        "уверена",
+        "кажется",
+        "очевидно",
+        "конечно",
+    ]
 )
 REPORTING = frozenset(
-    ["said", "says", "told", "tells", "reported", "reports", "according", "announced", "stated", "claimed", "added", "wrote", "confirmed", "denied", "заявил", "заявила", "заявили", "сообщил", "сообщила", "сообщили", "сообщает", "отметил", "отметила", "подчеркнул", "добавил", "словам", "передает"]
+    [
+        "said",
+        "says",
+        "told",
+        "tells",
+        "reported",
+        "reports",
+        "according",
+        "announced",
+        "stated",
+        "claimed",
+        "added",
+        "wrote",
+        "confirmed",
+        "denied",
+        "заявил",
+        "заявила",
+        "заявили",
+        "сообщил",
+        "сообщила",
+        "сообщили",
+        "сообщает",
+        "отметил",
+        "отметила",
+        "подчеркнул",
+        "добавил",
+        "словам",
+        "передает",
+    ]
 )
-_NAME_STOP = frozenset(["the", "a", "an", "in", "on", "at", "this", "that", "it", "i", "but", "and", "as", "he", "she", "they", "we", "if", "when", "after"])
+_NAME_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "this",
+        "that",
+        "it",
+        "i",
+        "but",
+        "and",
+        "as",
+        "he",
+        "she",
+        "they",
+        "we",
+        "if",
+        "when",
+        "after",
+    ]
+)
 
 CUE_NAMES: tuple[str, ...] = (
-    "digits", "amount", "date", "names", "log_words", "first_person", "second_person", "modal", "opinion",
-    "reporting", "quote", "question", "exclamation", "short",
+    "digits",
+    "amount",
+    "date",
+    "names",
+    "log_words",
+    "first_person",
+    "second_person",
+    "modal",
+    "opinion",
+    "reporting",
+    "quote",
+    "question",
+    "exclamation",
+    "short",
 )
 
 
@@ -69,7 +212,8 @@ def cues(sentence: str) -> list[float]:
     lower = [w.casefold() for w in words]
     n = max(1, len(words))
     names = sum(
-        1 for i, w in enumerate(words)
+        1
+        for i, w in enumerate(words)
         if i > 0 and w[:1].isupper() and not w.isdigit() and lower[i] not in _NAME_STOP
     )
     stripped = sentence.strip().rstrip("\"'”’»)")
@@ -155,7 +299,8 @@ class ClaimRanker:
             raise ValueError(f"expected sentence vectors [{len(sentences)}, {len(self.vector_weight)}]")
         vector_logit = v @ self.vector_weight + self.vector_bias
         return np.concatenate(
-            [logit(probe_scores)[:, None], vector_logit[:, None], cue_matrix(sentences).astype(np.float64)], axis=1
+            [logit(probe_scores)[:, None], vector_logit[:, None], cue_matrix(sentences).astype(np.float64)],
+            axis=1,
         )
 
     def scores(self, probe_scores: np.ndarray, sentences: Sequence[str], vectors: np.ndarray) -> np.ndarray:

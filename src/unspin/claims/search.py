@@ -27,6 +27,7 @@ RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the difference be
 # (BM25, dense) weights of the hybrid ranking: picked on the tuning half of `unspin evaluate claims`.
 HYBRID_WEIGHTS = (1.0, 1.0)
 
+
 def rank_bm25(
     conn: sqlite3.Connection, query: str, limit: int, budget_ms: float | None = None
 ) -> list[tuple[int, float]]:

@@ -62,7 +62,9 @@ class Verifier:
     layers: tuple[tuple[np.ndarray, np.ndarray], ...]  # (weight [in, out], bias [out]); ReLU between
     same_threshold: float  # p(same) at which a pair is shown as a match
     opposite_guard: float  # p(opposite) at which a pair is never shown as a match, whatever p(same)
-    opposite_threshold: float = 1.01  # p(opposite) at which a pair may be shown as agreeing with the fact-check
+    opposite_threshold: float = (
+        1.01  # p(opposite) at which a pair may be shown as agreeing with the fact-check
+    )
     # Which vector comparisons the model reads, of those ``pair_features`` computes ("product": u * v,
     # "difference": |u - v|); the lexical contrasts are always read.
     blocks: tuple[str, ...] = BLOCKS
@@ -76,7 +78,8 @@ class Verifier:
             raise ValueError(f"{folder}: the model was trained on other lexical features; retrain it")
         with np.load(folder / MODEL_FILE) as z:
             layers = tuple(
-                (z[f"w{i}"].astype(np.float32), z[f"b{i}"].astype(np.float32)) for i in range(int(config["layers"]))
+                (z[f"w{i}"].astype(np.float32), z[f"b{i}"].astype(np.float32))
+                for i in range(int(config["layers"]))
             )
             mean, scale = z["mean"].astype(np.float32), z["scale"].astype(np.float32)
         return cls(
@@ -110,7 +113,9 @@ class Verifier:
             "blocks": list(self.blocks),
             **(extra or {}),
         }
-        (folder / CONFIG_FILE).write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (folder / CONFIG_FILE).write_text(
+            json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
 
     def accepts(self, embedder_name: str) -> bool:
         """Vectors of another embedder live in another space: the model would read noise."""
@@ -135,7 +140,9 @@ class Verifier:
 
     def columns(self) -> np.ndarray:
         """The columns of ``pair_features`` this model reads."""
-        parts = [np.arange(k * self.dim, (k + 1) * self.dim) for k, b in enumerate(BLOCKS) if b in self.blocks]
+        parts = [
+            np.arange(k * self.dim, (k + 1) * self.dim) for k, b in enumerate(BLOCKS) if b in self.blocks
+        ]
         parts.append(np.arange(len(BLOCKS) * self.dim, len(BLOCKS) * self.dim + len(FEATURE_NAMES)))
         return np.concatenate(parts)
 
@@ -152,7 +159,11 @@ class Verifier:
         return out
 
     def relations(
-        self, sent_vecs: np.ndarray, sent_texts: Sequence[str], cand_vecs: np.ndarray, cand_texts: Sequence[str]
+        self,
+        sent_vecs: np.ndarray,
+        sent_texts: Sequence[str],
+        cand_vecs: np.ndarray,
+        cand_texts: Sequence[str],
     ) -> np.ndarray:
         """[n, 3] probabilities of (same, opposite, different) for aligned pairs."""
         if len(sent_texts) == 0:

@@ -58,7 +58,8 @@ def load_config(model_dir: Path) -> ModelConfig:
     missing, unknown = names - set(raw), set(raw) - names
     if missing or unknown:
         raise ModelError(
-            f"{path}: " + "; ".join(
+            f"{path}: "
+            + "; ".join(
                 part
                 for part in (
                     f"missing {sorted(missing)}" if missing else "",

@@ -38,7 +38,9 @@ def evaluate_semeval2025(analyzer: Analyzer, split: str, data: Path | None = Non
             gold_c.append(set(d.narratives))
             gold_f.append(set(d.subnarratives))
         if d.mentions:
-            for (main, fines), m in zip(p.roles([(m.start, m.end) for m in d.mentions]), d.mentions, strict=True):
+            for (main, fines), m in zip(
+                p.roles([(m.start, m.end) for m in d.mentions]), d.mentions, strict=True
+            ):
                 pred_main.append(main)
                 pred_fine.append(set(fines))
                 gold_main.append(m.main_role)
@@ -65,7 +67,9 @@ def evaluate_semeval2023_articles(
     root = data or sd.default_data_dir() / "semeval2023-task3" / "en"
     texts = sd.load_frame_articles(root)
     if not texts:
-        raise BadInput(f"No SemEval-2023 subtask 1 articles under {root}: pass --data LANG_DIR of the release.")
+        raise BadInput(
+            f"No SemEval-2023 subtask 1 articles under {root}: pass --data LANG_DIR of the release."
+        )
     train, held = sd.split_ids(list(texts))
     ids = pick(split, train, held)
     if task == "semeval2023-genre":
@@ -83,4 +87,8 @@ def evaluate_semeval2023_articles(
     frames = sd.load_frames(root)
     ids = [i for i in ids if i in frames]
     predf = [set(Pass.run(analyzer, texts[i]).frames()) for i in ids]
-    return {"split": split, "articles": len(ids), "micro_f1": ev.micro_f1(predf, [set(frames[i]) for i in ids])}
+    return {
+        "split": split,
+        "articles": len(ids),
+        "micro_f1": ev.micro_f1(predf, [set(frames[i]) for i in ids]),
+    }

@@ -53,7 +53,9 @@ def prf(pred: np.ndarray, gold: np.ndarray) -> dict[str, float]:
     return {"f1": 0.0 if tp == 0 else 2 * p * r / (p + r), "precision": p, "recall": r, "n": float(len(gold))}
 
 
-def checkthat_scores(analyzer: Analyzer, spotter: CheckworthyHead, split: str = "dev-test") -> dict[str, float]:
+def checkthat_scores(
+    analyzer: Analyzer, spotter: CheckworthyHead, split: str = "dev-test"
+) -> dict[str, float]:
     rows = checkthat.load(split)
     scores = np.zeros(len(rows), np.float32)
     for passage in checkthat.passages(rows):  # each sentence read with its neighbours, as in training
@@ -78,7 +80,9 @@ def news_scores(analyzer: Analyzer, rows: list[Labelled], texts: dict[str, str])
         g = np.array([r.label for r in labelled])
         for r in labelled:
             if text[r.start : r.end] != r.text:
-                raise BadInput(f"{NEWS_FILE.name}: the sentence at {r.article}:{r.start} no longer matches its text")
+                raise BadInput(
+                    f"{NEWS_FILE.name}: the sentence at {r.article}:{r.start} no longer matches its text"
+                )
         per_article[article] = prf(p, g)
         pred.append(p)
         gold.append(g)

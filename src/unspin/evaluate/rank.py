@@ -169,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         "threshold": ranker.threshold,
         "report_half": {**prf(shown[report], gold[report]), "shown_fraction": float(shown[report].mean())},
         "by_language": {
-            name: prf(shown[report & (lang == name)], gold[report & (lang == name)]) for name in ("English", "Russian")
+            name: prf(shown[report & (lang == name)], gold[report & (lang == name)])
+            for name in ("English", "Russian")
         },
         "probe_as_shipped": prf((keep & (probe >= spotter.threshold))[report], gold[report]),
         "auc": auc_by_language(scores[report], gold[report], lang[report]),
@@ -178,8 +179,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return 0
     r = result["report_half"]
-    print(f"news report half ({int(r['n'])} sentences), cut {ranker.threshold}: precision {r['precision']:.3f} "
-          f"recall {r['recall']:.3f} F1 {r['f1']:.3f}, {r['shown_fraction']:.0%} of sentences shown")
+    print(
+        f"news report half ({int(r['n'])} sentences), cut {ranker.threshold}: precision {r['precision']:.3f} "
+        f"recall {r['recall']:.3f} F1 {r['f1']:.3f}, {r['shown_fraction']:.0%} of sentences shown"
+    )
     for name, m in result["by_language"].items():
         print(f"  {name}: precision {m['precision']:.3f} recall {m['recall']:.3f}")
     return 0

@@ -51,7 +51,10 @@ def narrative_scores(
 
 
 def role_scores(
-    pred_main: Sequence[str], gold_main: Sequence[str], pred_fine: Sequence[set[str]], gold_fine: Sequence[set[str]]
+    pred_main: Sequence[str],
+    gold_main: Sequence[str],
+    pred_fine: Sequence[set[str]],
+    gold_fine: Sequence[set[str]],
 ) -> dict[str, float]:
     n = max(1, len(gold_main))
     return {

@@ -76,7 +76,9 @@ def shown_metrics(gold: np.ndarray, decided: np.ndarray) -> dict[str, Any]:
         "inverted_shown": int((shown & (gold == OPPOSITE)).sum()),
         # "agrees with the fact-check": how often a pair decided opposite is one
         "opposite_decided": int((decided == OPPOSITE).sum()),
-        "precision_opposite": float(((decided == OPPOSITE) & (gold == OPPOSITE)).sum() / max(1, (decided == OPPOSITE).sum())),
+        "precision_opposite": float(
+            ((decided == OPPOSITE) & (gold == OPPOSITE)).sum() / max(1, (decided == OPPOSITE).sum())
+        ),
         "accuracy": float((gold == decided).mean()) if len(gold) else 0.0,
     }
 
@@ -92,9 +94,15 @@ def evaluate_fixed(
     decided = verifier.decide(probs)
     out = shown_metrics(np.array([r.relation for r in rows]), decided)
     out["errors"] = [
-        {"gold": RELATIONS[r.relation], "decided": RELATIONS[int(d)], "p": [round(float(x), 3) for x in p],
-         "sentence": r.sentence, "claim": r.claim}
-        for r, d, p in zip(rows, decided, probs, strict=True) if d != r.relation
+        {
+            "gold": RELATIONS[r.relation],
+            "decided": RELATIONS[int(d)],
+            "p": [round(float(x), 3) for x in p],
+            "sentence": r.sentence,
+            "claim": r.claim,
+        }
+        for r, d, p in zip(rows, decided, probs, strict=True)
+        if d != r.relation
     ]
     return out
 

@@ -56,7 +56,9 @@ class Linear:
     thresholds: np.ndarray | None = None  # [out], on the activation's scale
 
     def __post_init__(self) -> None:
-        if self.weight.shape != (self.weight.shape[0], len(self.labels)) or self.bias.shape != (len(self.labels),):
+        if self.weight.shape != (self.weight.shape[0], len(self.labels)) or self.bias.shape != (
+            len(self.labels),
+        ):
             raise ModelError(
                 f"layer shapes {self.weight.shape} / {self.bias.shape} do not fit {len(self.labels)} labels"
             )
@@ -103,7 +105,9 @@ class Section:
             raise ModelError(f"the model's {self.head!r} head: {key!r} is not a layer")
         unknown = set(spec) - {"labels", "activation", "thresholds"}
         if unknown:
-            raise ModelError(f"the model's {self.head!r} head: layer {key!r} has unknown keys {sorted(unknown)}")
+            raise ModelError(
+                f"the model's {self.head!r} head: layer {key!r} has unknown keys {sorted(unknown)}"
+            )
         prefix = f"{self.head}/{key}"
         try:
             weight, bias = self._arrays[f"{prefix}/weight"], self._arrays[f"{prefix}/bias"]

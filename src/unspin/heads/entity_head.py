@@ -91,7 +91,9 @@ class EntityHead:
                 )
             )
         w = np.array([c.framed for c in calls]) + 1e-6
-        scores = {r: float(np.dot(w, [c.main_scores[r] for c in calls]) / w.sum()) for r in role_tax.MAIN_ROLES}
+        scores = {
+            r: float(np.dot(w, [c.main_scores[r] for c in calls]) / w.sum()) for r in role_tax.MAIN_ROLES
+        }
         best = int(np.argmax(w))
         main = max(scores, key=lambda r: scores[r])
         role_scores = {r: clip01(v) for r, v in scores.items()}
@@ -117,6 +119,8 @@ class EntityHead:
                 for r, p in calls[best].fine_roles(main, head.fine_thresholds)
             ],
             uncertain=is_uncertain(scores),
-            evidence=None if evidence is None else TextSpan(start=evidence.start, end=evidence.end, text=doc.span_text(evidence)),
+            evidence=None
+            if evidence is None
+            else TextSpan(start=evidence.start, end=evidence.end, text=doc.span_text(evidence)),
         )
         return True, calls[best].framed, len(mentions), entity

@@ -15,11 +15,60 @@ def words(text: str) -> frozenset[str]:
     """A set of words written as one string (tables stay readable)."""
     return frozenset(text.split())
 
+
 # Russian case and number endings, longest first: stripping them gives one stem for every form of a name
 # ("Россия", "России", "Россию", "Россией" -> "росс"; "Зеленского", "Зеленским" -> "зеленск").
 _RU_ENDINGS = tuple(
     sorted(
-        ["иями", "ями", "ами", "ого", "его", "ому", "ему", "ыми", "ими", "ией", "ой", "ей", "ом", "ем", "ым", "им", "ая", "яя", "ую", "юю", "ое", "ее", "ые", "ие", "ых", "их", "ам", "ям", "ах", "ях", "ия", "ии", "ию", "ий", "ый", "ов", "ев", "а", "я", "у", "ю", "ы", "и", "е", "о", "ь", "й"],
+        [
+            "иями",
+            "ями",
+            "ами",
+            "ого",
+            "его",
+            "ому",
+            "ему",
+            "ыми",
+            "ими",
+            "ией",
+            "ой",
+            "ей",
+            "ом",
+            "ем",
+            "ым",
+            "им",
+            "ая",
+            "яя",
+            "ую",
+            "юю",
+            "ое",
+            "ее",
+            "ые",
+            "ие",
+            "ых",
+            "их",
+            "ам",
+            "ям",
+            "ах",
+            "ях",
+            "ия",
+            "ии",
+            "ию",
+            "ий",
+            "ый",
+            "ов",
+            "ев",
+            "а",
+            "я",
+            "у",
+            "ю",
+            "ы",
+            "и",
+            "е",
+            "о",
+            "ь",
+            "й",
+        ],
         key=len,
         reverse=True,
     )
@@ -286,7 +335,15 @@ OFFICE_HOLDERS: dict[tuple[str, str], tuple[str, ...]] = {
     ("turkey", "president"): ("erdogan", "эрдоган"),
     ("china", "president"): ("xi jinping", "си цзиньпин"),
     ("hungary", "prime minister"): ("orban", "орбан"),
-    ("united kingdom", "prime minister"): ("johnson", "truss", "sunak", "starmer", "джонсон", "сунак", "стармер"),
+    ("united kingdom", "prime minister"): (
+        "johnson",
+        "truss",
+        "sunak",
+        "starmer",
+        "джонсон",
+        "сунак",
+        "стармер",
+    ),
 }
 # Office words, English and Russian stems -> office.
 OFFICES: dict[str, str] = {

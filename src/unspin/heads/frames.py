@@ -38,7 +38,10 @@ class FrameHead(ProbeHead):
             return {"frames": []}
         frames = [
             FrameFinding(
-                frame=f, name=tax.frame_name(f), confidence=clip01(p), definition=tax.FRAME_DEFINITIONS.get(f, "")
+                frame=f,
+                name=tax.frame_name(f),
+                confidence=clip01(p),
+                definition=tax.FRAME_DEFINITIONS.get(f, ""),
             )
             for f, p in self.pick(self.probe(enc.article_vector()))
         ]

@@ -80,7 +80,6 @@ class NarrativeHead:
         """The labels of the SemEval-2025 task for this article (what the exporter writes)."""
         return self.decode(self.scores(enc.article_vector()))
 
-
     def decode(self, probs: np.ndarray) -> NarrativeCall:
         """Probabilities over the probe's labels (one article) -> the labels it pushes."""
         keep = np.ones(len(self.labels), bool)
@@ -109,7 +108,9 @@ class NarrativeHead:
         sub_order = sorted(subs, key=lambda k: (order.index(parent(k)), -subs[k]))
         return NarrativeCall({k: narrs[k] for k in order}, {k: subs[k] for k in sub_order})
 
-    def evidence(self, paragraph_probs: np.ndarray, label: str, top: int = 2, floor: float = 0.2) -> list[tuple[int, float]]:
+    def evidence(
+        self, paragraph_probs: np.ndarray, label: str, top: int = 2, floor: float = 0.2
+    ) -> list[tuple[int, float]]:
         """The paragraphs that carry ``label`` most on their own: [(paragraph, score)], best first."""
         if label not in self.labels or not len(paragraph_probs):
             return []
@@ -123,7 +124,9 @@ class NarrativeHead:
             return {"narratives": []}
         call = self.call(enc)
         doc = enc.doc
-        par_probs = self.scores(enc.pool(doc.paragraphs)) if doc.paragraphs else np.zeros((0, len(self.labels)))
+        par_probs = (
+            self.scores(enc.pool(doc.paragraphs)) if doc.paragraphs else np.zeros((0, len(self.labels)))
+        )
 
         def common(label: str, conf: float, threshold: float) -> dict[str, Any]:
             evidence = [

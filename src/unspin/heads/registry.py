@@ -26,7 +26,14 @@ class HeadType(Protocol):
     def load(self, section: Section) -> Head: ...
 
 
-HEADS: tuple[HeadType, ...] = (TechniqueHead, NarrativeHead, EntityHead, GenreHead, FrameHead, CheckworthyHead)
+HEADS: tuple[HeadType, ...] = (
+    TechniqueHead,
+    NarrativeHead,
+    EntityHead,
+    GenreHead,
+    FrameHead,
+    CheckworthyHead,
+)
 
 
 def load_heads(model_dir: Path) -> dict[str, Head]:

@@ -127,4 +127,8 @@ class TechniqueHead:
             for i, row in enumerate(decoded.scores)
         }
         paragraphs: list[Paragraph] = paragraph_records(enc.doc, spans, kept_scores, self.labels)
-        return {"paragraphs": paragraphs, "spans": spans, "techniques": technique_summaries(spans, self.labels)}
+        return {
+            "paragraphs": paragraphs,
+            "spans": spans,
+            "techniques": technique_summaries(spans, self.labels),
+        }

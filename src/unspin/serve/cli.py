@@ -17,7 +17,9 @@ MAX_CONNECTIONS = 512  # uvicorn answers 503 beyond this: open sockets, and so m
 
 def add_serve_parser(sub: Any) -> None:
     s = sub.add_parser("serve", help="the web app and REST API (http://127.0.0.1:8000, docs at /docs)")
-    s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    s.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
     s.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     s.add_argument("--workers", type=int, default=1, help="worker processes; each loads the model once")
     s.add_argument(
@@ -30,9 +32,14 @@ def add_serve_parser(sub: Any) -> None:
     s.add_argument("--burst", type=int, default=40, help="requests a client may make at once above the rate")
     s.add_argument("--queue", type=int, default=16, help="analyses queued per worker before answering 503")
     s.add_argument(
-        "--max-wait", type=float, default=1.0, help="shed load (503) when the expected queue wait is longer, s"
+        "--max-wait",
+        type=float,
+        default=1.0,
+        help="shed load (503) when the expected queue wait is longer, s",
     )
-    s.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+    s.add_argument(
+        "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
+    )
     s.add_argument(
         "--no-seed",
         action="store_true",
@@ -45,11 +52,17 @@ def add_serve_parser(sub: Any) -> None:
 def add_feedback_parser(sub: Any) -> None:
     f = sub.add_parser("feedback", help="analysts' corrections stored by the web app")
     verbs = f.add_subparsers(dest="feedback_command", required=True)
-    e = verbs.add_parser("export", help="corrected spans in the SemEval-2023 task 3 span format, for training")
-    e.add_argument("-o", "--output", type=Path, required=True, help="span file: id<TAB>technique<TAB>start<TAB>end")
+    e = verbs.add_parser(
+        "export", help="corrected spans in the SemEval-2023 task 3 span format, for training"
+    )
+    e.add_argument(
+        "-o", "--output", type=Path, required=True, help="span file: id<TAB>technique<TAB>start<TAB>end"
+    )
     e.add_argument("--articles", type=Path, metavar="DIR", help="also write each text as DIR/article<id>.txt")
     e.add_argument(
-        "--confirmed-only", action="store_true", help="only spans analysts confirmed or added, not unreviewed ones"
+        "--confirmed-only",
+        action="store_true",
+        help="only spans analysts confirmed or added, not unreviewed ones",
     )
     e.add_argument("--db", type=Path, metavar="PATH", help="database file (default as for serve)")
     e.set_defaults(func=cmd_feedback_export)

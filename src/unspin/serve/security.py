@@ -129,13 +129,17 @@ class Guard:
     ) -> tuple[int, str, list[tuple[bytes, bytes]]] | None:
         if self.token is not None:
             given = headers.get(b"authorization", b"").decode("latin-1")
-            bearer = given[7:] if given[:7].lower() == "bearer " else headers.get(b"x-unspin-token", b"").decode(
-                "latin-1"
+            bearer = (
+                given[7:]
+                if given[:7].lower() == "bearer "
+                else headers.get(b"x-unspin-token", b"").decode("latin-1")
             )
             if not secrets.compare_digest(bearer.encode(), self.token.encode()):
-                return 401, "A valid API token is required: send 'Authorization: Bearer <token>'.", [
-                    (b"www-authenticate", b"Bearer")
-                ]
+                return (
+                    401,
+                    "A valid API token is required: send 'Authorization: Bearer <token>'.",
+                    [(b"www-authenticate", b"Bearer")],
+                )
         if self.buckets is not None:
             client = scope.get("client")
             wait = self.buckets.take(client[0] if client else "?")
@@ -187,7 +191,9 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 _OURS = {name for name, _ in SECURITY_HEADERS}
 
 
-async def _problem(send: Send, status: int, message: str, extra: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _problem(
+    send: Send, status: int, message: str, extra: list[tuple[bytes, bytes]] | None = None
+) -> None:
     body = json.dumps({"error": message, "status": status}).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers + (extra or [])})

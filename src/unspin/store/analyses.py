@@ -173,8 +173,17 @@ def put_feedback(conn: sqlite3.Connection, seq: int, item: Feedback) -> None:
             "ON CONFLICT (analysis_seq, target, key) DO UPDATE SET verdict = excluded.verdict, "
             "technique = excluded.technique, span_start = excluded.span_start, span_end = excluded.span_end, "
             "note = excluded.note, created_at = excluded.created_at",
-            (seq, item.target, item.key, item.verdict, item.technique, item.start, item.end, item.note,
-             item.created_at),
+            (
+                seq,
+                item.target,
+                item.key,
+                item.verdict,
+                item.technique,
+                item.start,
+                item.end,
+                item.note,
+                item.created_at,
+            ),
         )
 
 

@@ -38,8 +38,10 @@ def extend(
         docs = [d for d in docs if d.mentions][:2] + [d for d in docs if not d.mentions][:1]
     labels = label_space(docs)
     index = {name: i for i, name in enumerate(labels)}
-    groups = {g: np.array([n.startswith(g + ":") for n in labels], np.float32) for g in
-              ("narrative", "subnarrative", "genre", "frame")}
+    groups = {
+        g: np.array([n.startswith(g + ":") for n in labels], np.float32)
+        for g in ("narrative", "subnarrative", "genre", "frame")
+    }
     genres, frames = sd.load_genres(), sd.load_frames()
 
     def vector(names: list[str]) -> np.ndarray:
@@ -73,11 +75,13 @@ def extend(
         roles = _mention_tokens(d, tokens.offsets)
         for i, (ws, wl) in enumerate(zip(win.starts, win.lengths, strict=True)):
             # Mentions wholly inside this window, in window positions (+1 for [CLS]).
-            mentions.append([
-                (s - ws + 1, e - ws + 1, max(a, ws) - ws + 1, min(b, ws + wl) - ws + 1, main, fine)
-                for s, e, a, b, main, fine in roles
-                if s >= ws and e <= ws + wl
-            ])
+            mentions.append(
+                [
+                    (s - ws + 1, e - ws + 1, max(a, ws) - ws + 1, min(b, ws + wl) - ws + 1, main, fine)
+                    for s, e, a, b, main, fine in roles
+                    if s >= ws and e <= ws + wl
+                ]
+            )
             ids.append(win.input_ids[i])
             masks.append(win.attention_mask[i])
             tok_labels.append(np.full((MAX_LEN, len(TECHNIQUES)), -1.0, np.float32))
@@ -109,5 +113,14 @@ def _mention_tokens(d: s25.Doc, offsets: np.ndarray) -> list[tuple[int, int, int
         if not len(tok) or not len(sent):
             continue
         fine = np.array([r in m.fine_roles for r in FINE_ROLE_ORDER], np.float32)
-        out.append((int(tok[0]), int(tok[-1]) + 1, int(sent[0]), int(sent[-1]) + 1, MAIN_ROLES.index(m.main_role), fine))
+        out.append(
+            (
+                int(tok[0]),
+                int(tok[-1]) + 1,
+                int(sent[0]),
+                int(sent[-1]) + 1,
+                MAIN_ROLES.index(m.main_role),
+                fine,
+            )
+        )
     return out

@@ -246,11 +246,14 @@ def main(argv: list[str] | None = None) -> int:
     probe_metrics = json.loads(probe_file.read_text()) if probe_file.exists() else None
     claim_file = args.out / "claim_metrics.json"
     claim_metrics = json.loads(claim_file.read_text()) if claim_file.exists() else None
-    size_mb = sum(
-        p.stat().st_size
-        for p in args.out.iterdir()
-        if p.name not in ("MODEL_CARD.md", "probe_metrics.json", "claim_metrics.json")
-    ) / 1e6
+    size_mb = (
+        sum(
+            p.stat().st_size
+            for p in args.out.iterdir()
+            if p.name not in ("MODEL_CARD.md", "probe_metrics.json", "claim_metrics.json")
+        )
+        / 1e6
+    )
     (args.out / "MODEL_CARD.md").write_text(
         render(metrics, train_meta, honest, config, size_mb, probe_metrics, claim_metrics)
     )

@@ -56,7 +56,9 @@ def build(split: str, tokenizer_path: str, limit: int = 0) -> SentenceSet:
         if not len(tokens):
             continue
         win = make_windows(tokens, MAX_LEN, MAX_LEN)
-        ids.append(win.input_ids[0][: int(win.lengths[0]) + 2].copy())  # the first window: head of the sentence
+        ids.append(
+            win.input_ids[0][: int(win.lengths[0]) + 2].copy()
+        )  # the first window: head of the sentence
         labels.append(int(s.checkworthy))
     return SentenceSet(ids, np.array(labels, np.int64))
 

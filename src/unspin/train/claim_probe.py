@@ -131,7 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         "dev_test_without_rules": scored(probe, "dev-test", t, False),
         "sentences": {s: len(rows) for s, rows in splits.items()},
     }
-    log("checkworthy", **{k: (round(v["f1"], 4) if isinstance(v, dict) and "f1" in v else v) for k, v in metrics.items()})
+    log(
+        "checkworthy",
+        **{k: (round(v["f1"], 4) if isinstance(v, dict) and "f1" in v else v) for k, v in metrics.items()},
+    )
     saved = SavedHeads.read(args.model)
     saved.put(head.name, head.settings(), {"probe": probe})
     saved.write(args.model)

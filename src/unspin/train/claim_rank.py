@@ -117,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", type=Path, required=True)
     ap.add_argument("--cache", type=Path, default=Path("build/features"))
-    ap.add_argument("--embedder", default=None, help="module:factory of the sentence embedder (default: MiniLM)")
+    ap.add_argument(
+        "--embedder", default=None, help="module:factory of the sentence embedder (default: MiniLM)"
+    )
     ap.add_argument("--dry-run", action="store_true", help="measure only; do not write claim_rank.json")
     args = ap.parse_args(argv)
 
@@ -177,8 +179,12 @@ def main(argv: list[str] | None = None) -> int:
     test_x = stack_inputs(ct_p["dev-test"], ct_vl["dev-test"], ct_text["dev-test"])
     out["checkthat_dev_test"] = {
         "probe_as_shipped": at(ct_p["dev-test"], ct_y["dev-test"], spotter.threshold, ct_keep["dev-test"]),
-        "vector_probe": at(1 / (1 + np.exp(-ct_vl["dev-test"])), ct_y["dev-test"], vector_t, ct_keep["dev-test"]),
-        "stacked_on_dev": at(1 / (1 + np.exp(-(test_x @ w + b))), ct_y["dev-test"], t_stack, ct_keep["dev-test"]),
+        "vector_probe": at(
+            1 / (1 + np.exp(-ct_vl["dev-test"])), ct_y["dev-test"], vector_t, ct_keep["dev-test"]
+        ),
+        "stacked_on_dev": at(
+            1 / (1 + np.exp(-(test_x @ w + b))), ct_y["dev-test"], t_stack, ct_keep["dev-test"]
+        ),
         "vector_probe_C": vector_c,
         "stack_C": c,
     }
@@ -202,12 +208,14 @@ def main(argv: list[str] | None = None) -> int:
         "threshold": ranker.threshold,
         "report_half": {**prf(shown[report], news_y[report]), "shown_fraction": float(shown[report].mean())},
         "report_half_by_language": {
-            name: prf(shown[report & (lang == name)], news_y[report & (lang == name)]) for name in ("English", "Russian")
+            name: prf(shown[report & (lang == name)], news_y[report & (lang == name)])
+            for name in ("English", "Russian")
         },
         "tune_half": prf(shown[tune], news_y[tune]),
         "swapped": {"threshold": swapped.threshold, "report": prf(swapped_shown[tune], news_y[tune])},
         "probe_as_shipped_report_half": {
-            **prf(probe_shown[report], news_y[report]), "shown_fraction": float(probe_shown[report].mean())
+            **prf(probe_shown[report], news_y[report]),
+            "shown_fraction": float(probe_shown[report].mean()),
         },
         "every_candidate_report_half": prf(news_keep[report], news_y[report]),
         "auc_report_half": auc_by_language(scores[report], news_y[report], lang[report]),
@@ -217,9 +225,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dry_run:
         ranker.save(
             args.model / RANK_FILE,
-            {"fitted_on": {"vector_probe": "CheckThat! 2024 train (C and threshold on dev)",
-                           "weights_and_cut": "news tuning half (evaluate.data.news_checkworthy, news_halves)"},
-             "metrics": out},
+            {
+                "fitted_on": {
+                    "vector_probe": "CheckThat! 2024 train (C and threshold on dev)",
+                    "weights_and_cut": "news tuning half (evaluate.data.news_checkworthy, news_halves)",
+                },
+                "metrics": out,
+            },
         )
     return 0
 

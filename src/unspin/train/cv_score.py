@@ -41,7 +41,9 @@ def cache(articles: Sequence[sd.Article], records: dict[str, oof.Record]) -> lis
     for art in articles:
         pars = list(sd.iter_paragraphs(art))
         out.append(
-            Cached(art, encoded(art, oof.prediction(art, records[art.key])), pars, gold_matrix(art, pars, LABELS))
+            Cached(
+                art, encoded(art, oof.prediction(art, records[art.key])), pars, gold_matrix(art, pars, LABELS)
+            )
         )
     return out
 

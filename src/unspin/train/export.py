@@ -163,8 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     span_thresholds = metrics.get("span_thresholds", metrics["thresholds"])
     head = TechniqueHead(
         labels=TECHNIQUES,
-        thresholds=np.array([metrics["thresholds"][t] if t in trained else NEVER for t in TECHNIQUES], np.float32),
-        span_thresholds=np.array([span_thresholds[t] if t in trained else NEVER for t in TECHNIQUES], np.float32),
+        thresholds=np.array(
+            [metrics["thresholds"][t] if t in trained else NEVER for t in TECHNIQUES], np.float32
+        ),
+        span_thresholds=np.array(
+            [span_thresholds[t] if t in trained else NEVER for t in TECHNIQUES], np.float32
+        ),
         mix=mix,
         paragraph=paragraph,
         clause_labels=frozenset(TECHNIQUES.index(t) for t in sd.clause_techniques(train_arts)),

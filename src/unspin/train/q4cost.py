@@ -54,7 +54,10 @@ def embed(model: Any, tok: Any, texts: list[str], prefix: str, max_len: int = 25
 def retrieval(q: np.ndarray, p: np.ndarray) -> dict[str, float]:
     sims = q @ p.T
     ranks = (sims > np.diag(sims)[:, None]).sum(1)  # 0 = the right summary ranks first
-    return {"mrr@10": float(np.where(ranks < 10, 1.0 / (ranks + 1), 0.0).mean()), "recall@1": float((ranks == 0).mean())}
+    return {
+        "mrr@10": float(np.where(ranks < 10, 1.0 / (ranks + 1), 0.0).mean()),
+        "recall@1": float((ranks == 0).mean()),
+    }
 
 
 def renoise(model: Any, seed: int) -> None:
@@ -87,7 +90,12 @@ def main(argv: list[str] | None = None) -> int:
         renoise(noisy, seed)
         n_q, n_p = embed(noisy, tok, titles, "query: "), embed(noisy, tok, summaries, "passage: ")
         cos = np.concatenate([(q4_q * n_q).sum(1), (q4_p * n_p).sum(1)])
-        row = {"seed": seed, **retrieval(n_q, n_p), "cosine_mean": float(cos.mean()), "cosine_min": float(cos.min())}
+        row = {
+            "seed": seed,
+            **retrieval(n_q, n_p),
+            "cosine_mean": float(cos.mean()),
+            "cosine_min": float(cos.min()),
+        }
         report["renoised"].append(row)
         log("renoised", **row)
     args.out.write_text(json.dumps(report, indent=2) + "\n")

@@ -16,39 +16,116 @@ import re
 from unspin.claims.contrast import STOPWORDS
 
 SOURCES = (
-    "Russian state television", "The Kremlin", "Sputnik", "Pro-Kremlin media", "A Russian official",
-    "The foreign ministry", "The outlet", "Officials in Moscow", "The spokesperson", "Sergey Lavrov",
-    "Maria Zakharova", "Dmitry Peskov", "RT", "The commentator", "The newspaper", "Several bloggers",
-    "The ambassador", "A senior lawmaker", "The channel's host", "The website",
+    "Russian state television",
+    "The Kremlin",
+    "Sputnik",
+    "Pro-Kremlin media",
+    "A Russian official",
+    "The foreign ministry",
+    "The outlet",
+    "Officials in Moscow",
+    "The spokesperson",
+    "Sergey Lavrov",
+    "Maria Zakharova",
+    "Dmitry Peskov",
+    "RT",
+    "The commentator",
+    "The newspaper",
+    "Several bloggers",
+    "The ambassador",
+    "A senior lawmaker",
+    "The channel's host",
+    "The website",
 )
 CONTEXTS = (
-    "Speaking on state television on Sunday, ", "In an interview published on Monday, ",
-    "At a press conference in Moscow, ", "In a statement released late on Friday, ",
-    "During a talk show on Thursday, ", "In a column for the weekly, ",
+    "Speaking on state television on Sunday, ",
+    "In an interview published on Monday, ",
+    "At a press conference in Moscow, ",
+    "In a statement released late on Friday, ",
+    "During a talk show on Thursday, ",
+    "In a column for the weekly, ",
 )
 HEDGES = (
-    "Reportedly, {t}.", "It is possible that {t}.", "Some experts believe that {t}.", "{T}, it seems.",
-    "Many now suspect that {t}.", "It appears that {t}.", "{T}, according to some observers.",
+    "Reportedly, {t}.",
+    "It is possible that {t}.",
+    "Some experts believe that {t}.",
+    "{T}, it seems.",
+    "Many now suspect that {t}.",
+    "It appears that {t}.",
+    "{T}, according to some observers.",
 )
 REPORTED = (
-    "{S} claimed that {t}.", "{S} said that {t}.", "According to {s}, {t}.", "{T}, {s} said.",
-    "{S} insists that {t}.", "{S} has repeatedly argued that {t}.", "{C}{s} said that {t}.",
-    "{C}{s} claimed that {t}.", "{S} told viewers that {t}.", "As {s} put it, \"{t}\".",
+    "{S} claimed that {t}.",
+    "{S} said that {t}.",
+    "According to {s}, {t}.",
+    "{T}, {s} said.",
+    "{S} insists that {t}.",
+    "{S} has repeatedly argued that {t}.",
+    "{C}{s} said that {t}.",
+    "{C}{s} claimed that {t}.",
+    "{S} told viewers that {t}.",
+    'As {s} put it, "{t}".',
 )
 REFUTED = (
-    "It is false that {t}.", "There is no evidence that {t}.", "Contrary to Kremlin claims, it is not true that {t}.",
-    "{S} falsely claimed that {t}.", "The claim that {t} has been debunked.", "Fact-checkers found no proof that {t}.",
-    "It is a myth that {t}.", "{S} spread the baseless claim that {t}.", "The allegation that {t} is untrue.",
+    "It is false that {t}.",
+    "There is no evidence that {t}.",
+    "Contrary to Kremlin claims, it is not true that {t}.",
+    "{S} falsely claimed that {t}.",
+    "The claim that {t} has been debunked.",
+    "Fact-checkers found no proof that {t}.",
+    "It is a myth that {t}.",
+    "{S} spread the baseless claim that {t}.",
+    "The allegation that {t} is untrue.",
 )
 COUNTRIES = (
-    "Russia", "Ukraine", "Poland", "Germany", "France", "Britain", "Japan", "China", "Lithuania", "Latvia",
-    "Estonia", "Georgia", "Moldova", "Belarus", "Sweden", "Finland", "Turkey", "Syria", "Hungary", "Romania",
-    "Italy", "Spain", "Canada", "Norway", "Serbia", "Armenia", "Kazakhstan", "Bulgaria", "Czechia", "Austria",
+    "Russia",
+    "Ukraine",
+    "Poland",
+    "Germany",
+    "France",
+    "Britain",
+    "Japan",
+    "China",
+    "Lithuania",
+    "Latvia",
+    "Estonia",
+    "Georgia",
+    "Moldova",
+    "Belarus",
+    "Sweden",
+    "Finland",
+    "Turkey",
+    "Syria",
+    "Hungary",
+    "Romania",
+    "Italy",
+    "Spain",
+    "Canada",
+    "Norway",
+    "Serbia",
+    "Armenia",
+    "Kazakhstan",
+    "Bulgaria",
+    "Czechia",
+    "Austria",
 )
 _NEGATED = {
-    "doesn't": "does", "don't": "do", "didn't": "did", "isn't": "is", "aren't": "are", "wasn't": "was",
-    "weren't": "were", "won't": "will", "can't": "can", "cannot": "can", "hasn't": "has", "haven't": "have",
-    "hadn't": "had", "wouldn't": "would", "shouldn't": "should", "couldn't": "could",
+    "doesn't": "does",
+    "don't": "do",
+    "didn't": "did",
+    "isn't": "is",
+    "aren't": "are",
+    "wasn't": "was",
+    "weren't": "were",
+    "won't": "will",
+    "can't": "can",
+    "cannot": "can",
+    "hasn't": "has",
+    "haven't": "have",
+    "hadn't": "had",
+    "wouldn't": "would",
+    "shouldn't": "should",
+    "couldn't": "could",
 }
 _PUNCT = ",.;:!?\"'«»“”()"
 ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -67,8 +144,24 @@ ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("the West", ("Western countries", "Western governments")),
     ("Western countries", ("the West",)),
 )
-_AUXILIARIES = ("is", "are", "was", "were", "will", "would", "can", "could", "should", "has", "have", "had", "must",
-                "does", "did", "do")
+_AUXILIARIES = (
+    "is",
+    "are",
+    "was",
+    "were",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "has",
+    "have",
+    "had",
+    "must",
+    "does",
+    "did",
+    "do",
+)
 
 
 _TREND = re.compile(r"^\s*(?:(?:this|last) week['’]s trend|the trend last time)\s*:\s*", re.IGNORECASE)
@@ -82,7 +175,9 @@ def learn_common_words(titles: list[str]) -> None:
         _COMMON.update(w for w in re.findall(r"\w+", t)[1:] if w.islower())
 
 
-_META = re.compile(r"^\s*(?:doubts?|claims?|allegations?|reports?|rumou?rs?|speculations?|questions?)\b", re.I)
+_META = re.compile(
+    r"^\s*(?:doubts?|claims?|allegations?|reports?|rumou?rs?|speculations?|questions?)\b", re.I
+)
 
 
 def usable(title: str) -> bool:
@@ -92,8 +187,12 @@ def usable(title: str) -> bool:
     words = title.split()
     t = title.rstrip()
     return (
-        4 <= len(words) <= 30 and "//" not in t and "\n" not in t and not t.endswith(("?", "…", "..."))
-        and not _META.match(t) and len(re.findall(r"[.!?](?:\s|$)", t)) <= 1
+        4 <= len(words) <= 30
+        and "//" not in t
+        and "\n" not in t
+        and not t.endswith(("?", "…", "..."))
+        and not _META.match(t)
+        and len(re.findall(r"[.!?](?:\s|$)", t)) <= 1
     )
 
 
@@ -110,8 +209,10 @@ def _core(title: str) -> str:
 def _fill(template: str, title: str, rng: random.Random) -> str:
     core = _core(title)
     source = rng.choice(SOURCES)
-    lower_source = source if source.split()[0] not in ("The", "A", "Several", "Officials", "Pro-Kremlin") else (
-        source[:1].lower() + source[1:]
+    lower_source = (
+        source
+        if source.split()[0] not in ("The", "A", "Several", "Officials", "Pro-Kremlin")
+        else (source[:1].lower() + source[1:])
     )
     return template.format(
         t=core, T=core[:1].upper() + core[1:], S=source, s=lower_source, C=rng.choice(CONTEXTS)

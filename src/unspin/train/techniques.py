@@ -98,7 +98,9 @@ class TechniqueTagger(nn.Module):
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         return self.claim_head(self.dropout(mean_max(hidden, content))).squeeze(-1)
 
-    def role_logits(self, hidden: torch.Tensor, mentions: list[tuple[int, int, int, int, int]]) -> torch.Tensor:
+    def role_logits(
+        self, hidden: torch.Tensor, mentions: list[tuple[int, int, int, int, int]]
+    ) -> torch.Tensor:
         """Logits of mentions (window, first, end, sentence first, sentence end) of a batch."""
         assert self.role_head is not None
         pooled = torch.stack(
@@ -349,7 +351,11 @@ def main(argv: list[str] | None = None) -> int:
                 logits, hidden = model(x, m)
                 plogits = model.paragraph_logits(hidden, pieces) if pieces else None
                 dlogits = model.doc_logits(hidden, m) if model.doc_head is not None else None
-                ments = [(w, *mm[:4]) for w, i in enumerate(sel) for mm in (data.mentions[i] if data.mentions else [])]
+                ments = [
+                    (w, *mm[:4])
+                    for w, i in enumerate(sel)
+                    for mm in (data.mentions[i] if data.mentions else [])
+                ]
                 rlogits = model.role_logits(hidden, ments) if ments and model.role_head is not None else None
                 if claim_sets is not None and claim_batches is not None:
                     cx, cm, cc, cy = (t.to(device) for t in claim_sets[0].batch(next(claim_batches)))
@@ -360,7 +366,10 @@ def main(argv: list[str] | None = None) -> int:
                 py = torch.from_numpy(np.stack([lab for i in sel for _, _, lab in data.pieces[i]])).to(device)
                 loss = loss + args.paragraph_weight * par_loss(plogits.float(), py)
             if dlogits is not None and data.doc_y is not None and data.doc_mask is not None:
-                dy, dm = torch.from_numpy(data.doc_y[sel]).to(device), torch.from_numpy(data.doc_mask[sel]).to(device)
+                dy, dm = (
+                    torch.from_numpy(data.doc_y[sel]).to(device),
+                    torch.from_numpy(data.doc_mask[sel]).to(device),
+                )
                 dl = nn.functional.binary_cross_entropy_with_logits(dlogits.float(), dy, reduction="none")
                 loss = loss + args.auxiliary * (dl * dm).sum() / dm.sum().clamp(min=1)
             if rlogits is not None:
@@ -371,7 +380,9 @@ def main(argv: list[str] | None = None) -> int:
                 role_loss = role_loss + nn.functional.binary_cross_entropy_with_logits(rl[:, 3:], fine)
                 loss = loss + args.auxiliary * role_loss
             if claim_sets is not None:
-                loss = loss + args.checkworthy * nn.functional.binary_cross_entropy_with_logits(clogits.float(), cy)
+                loss = loss + args.checkworthy * nn.functional.binary_cross_entropy_with_logits(
+                    clogits.float(), cy
+                )
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -79,14 +79,23 @@ def fit(candidate: dict[str, Any], x: np.ndarray, y: np.ndarray, rules: list[str
         from sklearn.neural_network import MLPClassifier
 
         mlp = MLPClassifier(
-            hidden_layer_sizes=(candidate["hidden"],), alpha=candidate["alpha"], batch_size=256,
-            learning_rate_init=1e-3, max_iter=60, early_stopping=True, validation_fraction=0.1,
-            n_iter_no_change=6, random_state=SEED,
+            hidden_layer_sizes=(candidate["hidden"],),
+            alpha=candidate["alpha"],
+            batch_size=256,
+            learning_rate_init=1e-3,
+            max_iter=60,
+            early_stopping=True,
+            validation_fraction=0.1,
+            n_iter_no_change=6,
+            random_state=SEED,
         ).fit(z, y, sample_weight=w)
         layers = tuple(
-            (c.astype(np.float32), b.astype(np.float32)) for c, b in zip(mlp.coefs_, mlp.intercepts_, strict=True)
+            (c.astype(np.float32), b.astype(np.float32))
+            for c, b in zip(mlp.coefs_, mlp.intercepts_, strict=True)
         )
-    return Verifier(embedder, dim, mean.astype(np.float32), scale.astype(np.float32), layers, 0.5, 1.01, blocks=blocks)
+    return Verifier(
+        embedder, dim, mean.astype(np.float32), scale.astype(np.float32), layers, 0.5, 1.01, blocks=blocks
+    )
 
 
 def opposite_threshold(probs: np.ndarray, y: np.ndarray, same_t: float, guard: float) -> float:
@@ -144,8 +153,12 @@ def main(argv: list[str] | None = None) -> int:
         import pickle
 
         (args.cache / "pairs.pkl").write_bytes(pickle.dumps(ps))
-    log("pairs", seconds=round(time.time() - start), **{s: len(p) for s, p in ps.pairs.items()},
-        skipped_ambiguous=ps.skipped)
+    log(
+        "pairs",
+        seconds=round(time.time() - start),
+        **{s: len(p) for s, p in ps.pairs.items()},
+        skipped_ambiguous=ps.skipped,
+    )
     for split, pairs in ps.pairs.items():
         log(split, **{f"{LABELS[k]}": v for k, v in sorted(Counter(p.label for p in pairs).items())})
     x_tr, y_tr, rules_tr = featurize(ps.pairs["train"], ps, cache)
@@ -158,20 +171,40 @@ def main(argv: list[str] | None = None) -> int:
         probs = model.probabilities(x_va)
         same_t, guard, val = choose_thresholds(probs, y_va)
         opp_t = opposite_threshold(probs, y_va, same_t, guard)
-        model = Verifier(model.embedder, model.dim, model.mean, model.scale, model.layers, same_t, guard, opp_t,
-                         blocks=model.blocks)
+        model = Verifier(
+            model.embedder,
+            model.dim,
+            model.mean,
+            model.scale,
+            model.layers,
+            same_t,
+            guard,
+            opp_t,
+            blocks=model.blocks,
+        )
         val = shown_metrics(y_va, model.decide(probs))
-        log("candidate", **cand, seconds=round(time.time() - t0), same_threshold=round(same_t, 2), guard=guard,
+        log(
+            "candidate",
+            **cand,
+            seconds=round(time.time() - t0),
+            same_threshold=round(same_t, 2),
+            guard=guard,
             opposite_threshold=opp_t,
-            val_precision=round(val["precision_shown"], 4), val_recall=round(val["recall_same"], 4),
-            val_inverted=val["inverted_shown"])
+            val_precision=round(val["precision_shown"], 4),
+            val_recall=round(val["recall_same"], 4),
+            val_inverted=val["inverted_shown"],
+        )
         # The fixed pairs are the test suite's gate: a candidate that shows an inversion there or falls under
         # 0.90 precision could not ship, whatever val says.
         gate = evaluate_fixed(model, encoder)
         passes = gate["inverted_shown"] == 0 and gate["precision_shown"] >= 0.9
         ok = val["precision_shown"] >= VAL_PRECISION and not val["inverted_shown"] and passes
-        log("  gate", fixed_precision=round(gate["precision_shown"], 3), fixed_recall=round(gate["recall_same"], 3),
-            fixed_inverted=gate["inverted_shown"])
+        log(
+            "  gate",
+            fixed_precision=round(gate["precision_shown"], 3),
+            fixed_recall=round(gate["recall_same"], 3),
+            fixed_inverted=gate["inverted_shown"],
+        )
         # Qualifying candidates by val recall; otherwise fewest inversions, then precision.
         score = (1.0, val["recall_same"]) if ok else (0.0, -val["inverted_shown"] + val["precision_shown"])
         if chosen is None or score > chosen[0]:
@@ -181,12 +214,27 @@ def main(argv: list[str] | None = None) -> int:
     test = score_split(model, ps, "test", cache)
     fixed = evaluate_fixed(model, encoder)
     real = evaluate_fixed(model, encoder, rows=load_real())  # reported only: never selects anything
-    log("real", precision=round(real["precision_shown"], 4), recall=round(real["recall_same"], 4),
-        inverted=real["inverted_shown"], confusion=real["confusion"])
-    log("test", precision=round(test["precision_shown"], 4), recall=round(test["recall_same"], 4),
-        inverted=test["inverted_shown"], confusion=test["confusion"])
-    log("fixed", precision=round(fixed["precision_shown"], 4), recall=round(fixed["recall_same"], 4),
-        inverted=fixed["inverted_shown"], confusion=fixed["confusion"])
+    log(
+        "real",
+        precision=round(real["precision_shown"], 4),
+        recall=round(real["recall_same"], 4),
+        inverted=real["inverted_shown"],
+        confusion=real["confusion"],
+    )
+    log(
+        "test",
+        precision=round(test["precision_shown"], 4),
+        recall=round(test["recall_same"], 4),
+        inverted=test["inverted_shown"],
+        confusion=test["confusion"],
+    )
+    log(
+        "fixed",
+        precision=round(fixed["precision_shown"], 4),
+        recall=round(fixed["recall_same"], 4),
+        inverted=fixed["inverted_shown"],
+        confusion=fixed["confusion"],
+    )
     if args.smoke:
         return 0
     metrics = {
@@ -195,18 +243,23 @@ def main(argv: list[str] | None = None) -> int:
         "fixed": {k: v for k, v in fixed.items() if k != "errors"},
         "real_articles": {k: v for k, v in real.items() if k != "errors"},
     }
-    model.save(args.out, {
-        "version": "1.0.0",
-        "model": cand,
-        "trained_on": {
-            "pairs": {s: dict(Counter(LABELS[p.label] for p in pairs)) for s, pairs in ps.pairs.items()},
-            "cases": {s: int((ps.split == k).sum()) for k, s in enumerate(("train", "val", "test"))},
-            "quarantined_cases": int((ps.split == -1).sum()),
-            "seed": SEED,
+    model.save(
+        args.out,
+        {
+            "version": "1.0.0",
+            "model": cand,
+            "trained_on": {
+                "pairs": {s: dict(Counter(LABELS[p.label] for p in pairs)) for s, pairs in ps.pairs.items()},
+                "cases": {s: int((ps.split == k).sum()) for k, s in enumerate(("train", "val", "test"))},
+                "quarantined_cases": int((ps.split == -1).sum()),
+                "seed": SEED,
+            },
+            "metrics": metrics,
         },
-        "metrics": metrics,
-    })
-    (args.cache / "verifier-test-metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    )
+    (args.cache / "verifier-test-metrics.json").write_text(
+        json.dumps(metrics, indent=2) + "\n", encoding="utf-8"
+    )
     log("saved", out=str(args.out), kb=round(sum(f.stat().st_size for f in args.out.iterdir()) / 1024))
     return 0
 

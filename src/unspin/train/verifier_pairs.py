@@ -79,7 +79,11 @@ def load_cases(path: Path = BUNDLE_PATH) -> list[Case]:
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for i, line in enumerate(fh):
             r = json.loads(line)
-            cases.append(Case(i, r["title"].strip(), (r.get("summary") or "").strip(), (r.get("disproof") or "").strip()))
+            cases.append(
+                Case(
+                    i, r["title"].strip(), (r.get("summary") or "").strip(), (r.get("disproof") or "").strip()
+                )
+            )
     return cases
 
 

@@ -21,7 +21,6 @@ FORMATS = ("auto", "euvsdisinfo", "claimreview", "csv")
 DEFAULT_MAX_BYTES = 100_000_000
 
 
-
 class NothingImported(BadInput):
     """The file was readable but every row in it was rejected; ``errors`` lists them."""
 
