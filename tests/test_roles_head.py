@@ -165,7 +165,9 @@ def test_fine_role_order_covers_the_taxonomy() -> None:
 def test_mention_features_concatenate_mention_and_sentence() -> None:
     text = "Abc defg hij kl."  # one sentence, four tokens
     hidden = np.arange(8, dtype=np.float32).reshape(4, 2)
-    enc = Encoded(Document.from_text(text), np.array([(0, 3), (4, 8), (9, 12), (13, 15)]), np.zeros((4, 0)), hidden)
+    enc = Encoded(
+        Document.from_text(text), np.array([(0, 3), (4, 8), (9, 12), (13, 15)]), np.zeros((4, 0)), hidden
+    )
     f = mention_features(enc, [(4, 8)])
     assert f.tolist() == [[2.0, 3.0, 3.0, 4.0]]
 
@@ -191,3 +193,38 @@ def test_sentence_at_exact(start: int, index: int | None) -> None:
 
 def test_sentence_at_no_sentences() -> None:
     assert Document("").segment_at(7, nearest=True) is None
+
+
+def _word_encoded(text: str, seed: int = 0) -> Encoded:
+    """One token per word, random states: enough to test what each feature kind reads."""
+    import re
+
+    offsets = np.array([(m.start(), m.end()) for m in re.finditer(r"\S+", text)], np.int64)
+    hidden = np.random.default_rng(seed).normal(size=(len(offsets), 6)).astype(np.float32)
+    return Encoded(Document.from_text(text), offsets, np.zeros((len(offsets), 0), np.float32), hidden)
+
+
+def test_context_features_do_not_read_the_name() -> None:
+    from unspin.heads.roles import context_features, role_features
+
+    text = "First sentence here. The soldiers of Russia shelled the town at night. Last one."
+    enc = _word_encoded(text)
+    start = text.index("Russia")
+    mention = [(start, start + len("Russia"))]
+    name_token = int(np.flatnonzero(enc.offsets[:, 0] == start)[0])
+    before_ctx, before_ms = context_features(enc, mention), role_features(enc, mention, "mention_sentence")
+    enc.hidden[name_token] += 5.0  # another name's states, the context unchanged  # type: ignore[index]
+    assert np.allclose(context_features(enc, mention), before_ctx, atol=1e-5)
+    assert not np.allclose(role_features(enc, mention, "mention_sentence"), before_ms)
+    # The sentence part is the mean of the sentence's other tokens; the window part of the 8 either side.
+    sent = enc.doc.sentences[1]
+    in_sent = [
+        t for t in range(len(enc.offsets)) if sent.start <= enc.offsets[t, 0] < sent.end and t != name_token
+    ]
+    assert np.allclose(before_ctx[0, :6], enc.hidden[in_sent].mean(0), atol=1e-5)  # type: ignore[index]
+    window = [
+        t for t in range(max(0, name_token - 8), min(len(enc.offsets), name_token + 9)) if t != name_token
+    ]
+    assert np.allclose(before_ctx[0, 6:], enc.hidden[window].mean(0), atol=1e-5)  # type: ignore[index]
+    with pytest.raises(ModelError):
+        role_features(enc, mention, "names")

@@ -10,9 +10,10 @@ import numpy as np
 
 from unspin.analysis import Entity, EntityMention, RoleScore, TextSpan
 from unspin.encoder.encoded import Encoded
+from unspin.errors import ModelError
 from unspin.heads import entities as ent
 from unspin.heads.base import Linear, Section, clip01
-from unspin.heads.roles import RoleCall, RoleScorer, mention_features
+from unspin.heads.roles import ROLE_FEATURES, RoleCall, RoleScorer, role_features
 from unspin.taxonomy import roles as role_tax
 
 # A main role this far (or less) ahead of the runner-up, or under this probability, is a guess.
@@ -32,20 +33,30 @@ class EntityHead:
     name: ClassVar[str] = "entities"
     writes: ClassVar[tuple[str, ...]] = ("entities",)
 
-    def __init__(self, tagger: Linear, roles: RoleScorer, min_confidence: float = 0.5) -> None:
+    def __init__(
+        self, tagger: Linear, roles: RoleScorer, min_confidence: float = 0.5, role_features: str = "context"
+    ) -> None:
+        if role_features not in ROLE_FEATURES:
+            raise ModelError(f"unknown role features {role_features!r}: one of {ROLE_FEATURES}")
         self.tagger = tagger
         self.roles = roles
         self.min_confidence = float(min_confidence)
+        self.role_features = role_features
 
     @classmethod
     def load(cls, section: Section) -> EntityHead:
         roles = RoleScorer(section.linear("framed"), section.linear("role"), section.linear("fine_role"))
-        head = cls(section.linear("tagger"), roles, min_confidence=section.get("min_confidence"))
+        head = cls(
+            section.linear("tagger"),
+            roles,
+            min_confidence=section.get("min_confidence"),
+            role_features=section.get("role_features"),
+        )
         section.done()
         return head
 
     def settings(self) -> dict[str, Any]:
-        return {"min_confidence": self.min_confidence}
+        return {"min_confidence": self.min_confidence, "role_features": self.role_features}
 
     def detect(self, enc: Encoded) -> list[ent.RawMention]:
         """Mentions the tagger finds (exact slices of the text)."""
@@ -54,7 +65,7 @@ class EntityHead:
 
     def role_calls(self, enc: Encoded, spans: Sequence[tuple[int, int]]) -> list[RoleCall]:
         """Role probabilities for mentions given as (start, end): what the official format scores."""
-        return self.roles(mention_features(enc, spans)) if spans else []
+        return self.roles(role_features(enc, spans, self.role_features)) if spans else []
 
     def __call__(self, enc: Encoded) -> Mapping[str, Any]:
         if enc.hidden is None or not len(enc):

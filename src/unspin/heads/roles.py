@@ -25,13 +25,64 @@ FRAMED = "framed"
 
 def mention_features(enc: Encoded, mentions: Sequence[tuple[int, int]]) -> np.ndarray:
     """[mean state of the mention's tokens, mean state of its sentence's tokens] per mention: [m, 2 * hidden]."""
+    sentences = _sentences_of(enc, mentions)
+    return np.concatenate([enc.pool(mentions, "mean"), enc.pool(sentences, "mean")], axis=1)
+
+
+# How a mention becomes a vector for the role layers (saved with the head as ``role_features``):
+#   mention_sentence  [mean state of the mention's tokens, mean state of its sentence]
+#   context           [mean state of its sentence without the mention's tokens, mean state of the
+#                     CONTEXT_WINDOW tokens either side of it]: the name's own tokens are left out, so the
+#                     role comes from what the text says around it (the neutrality audit measures the gain)
+ROLE_FEATURES = ("mention_sentence", "context")
+CONTEXT_WINDOW = 8
+
+
+def _sentences_of(enc: Encoded, mentions: Sequence[tuple[int, int]]) -> list[Segment]:
     doc = enc.doc
     whole = Segment(0, len(doc.text))
-    sentences = [
+    return [
         doc.sentences[i] if (i := doc.segment_at(start, "sentence", nearest=True)) is not None else whole
         for start, _ in mentions
     ]
-    return np.concatenate([enc.pool(mentions, "mean"), enc.pool(sentences, "mean")], axis=1)
+
+
+def context_features(enc: Encoded, mentions: Sequence[tuple[int, int]]) -> np.ndarray:
+    """[mean state of the sentence without the mention, mean state of the window around it]: [m, 2 * hidden].
+
+    Sums are taken from the span means times their token counts, so nothing is pooled twice."""
+    sentences = _sentences_of(enc, mentions)
+    im, jm = enc.token_ranges(mentions)
+    is_, js = enc.token_ranges([(s.start, s.end) for s in sentences])
+    n_m, n_s = (jm - im).astype(np.float32), (js - is_).astype(np.float32)
+    sum_m = enc.pool(mentions, "mean") * n_m[:, None]
+    sum_s = enc.pool(sentences, "mean") * n_s[:, None]
+    inside = (is_ <= im) & (jm <= js)  # the mention lies in its sentence (it always should)
+    rest = np.where(inside, n_s - n_m, n_s)
+    sentence = (sum_s - np.where(inside[:, None], sum_m, 0.0)) / np.maximum(rest, 1.0)[:, None]
+    n = len(enc)
+    offsets = enc.offsets
+    left_i, right_j = np.maximum(im - CONTEXT_WINDOW, 0), np.minimum(jm + CONTEXT_WINDOW, n)
+    sums = np.zeros_like(sentence)
+    counts = np.zeros(len(mentions), np.float32)
+    for a, b in ((left_i, im), (jm, right_j)):
+        has = b > a
+        spans = [
+            (int(offsets[x, 0]), int(offsets[y - 1, 1])) if h else (0, 0)
+            for x, y, h in zip(a, b, has, strict=True)
+        ]
+        sums += enc.pool(spans, "mean") * (b - a).astype(np.float32)[:, None] * has[:, None]
+        counts += np.where(has, b - a, 0)
+    window = sums / np.maximum(counts, 1.0)[:, None]
+    return np.concatenate([sentence, window], axis=1).astype(np.float32)
+
+
+def role_features(enc: Encoded, mentions: Sequence[tuple[int, int]], kind: str) -> np.ndarray:
+    if kind == "mention_sentence":
+        return mention_features(enc, mentions)
+    if kind == "context":
+        return context_features(enc, mentions)
+    raise ModelError(f"unknown role features {kind!r}: one of {ROLE_FEATURES}")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from unspin.evaluate import semeval2025 as ev
 from unspin.heads.base import Linear, SavedHeads
 from unspin.heads.entities import TAGS, decode_mentions
 from unspin.heads.narratives import NarrativeHead
-from unspin.heads.roles import FRAMED, RoleScorer, mention_features
+from unspin.heads.roles import FRAMED, RoleScorer, role_features
 from unspin.taxonomy.frames import FRAMES, GENRES
 from unspin.taxonomy.roles import FINE_ROLE_ORDER, MAIN_ROLES
 from unspin.train.common import log
@@ -41,6 +41,8 @@ C_TOKEN = 0.1
 C_ROLE = 0.05
 O_KEEP = 0.25  # share of outside-entity tokens kept for the tagger (the bias is corrected for it)
 MIN_CONFIDENCE = 0.5  # a mention's mean entity probability below this is dropped
+# What the role layers read (heads.roles.ROLE_FEATURES); --role-features overrides it for a comparison.
+ROLE_FEATURES_KIND = "context"
 
 
 LANGS25 = ("EN", "RU", "BG", "PT", "HI")
@@ -263,7 +265,9 @@ def _mention_rows(
             for s, e, _ in silver.get(d.id, []):
                 if not any(s < m.end and e > m.start for m in d.mentions):
                     spans.append((s, e, NONE, set()))
-        xs.append(mention_features(encoded(feats, d.id, d.text), [(s, e) for s, e, _, _ in spans]))
+        xs.append(
+            role_features(encoded(feats, d.id, d.text), [(s, e) for s, e, _, _ in spans], ROLE_FEATURES_KIND)
+        )
         mains += [main for _, _, main, _ in spans]
         fines += [fine for _, _, _, fine in spans]
     return np.concatenate(xs), mains, fines
@@ -366,7 +370,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", type=Path, required=True, help="exported model folder (encoder + tokenizer)")
     ap.add_argument("--cache", type=Path, default=Path("build/features"))
     ap.add_argument("--smoke", action="store_true", help="a few documents: checks the code runs")
+    ap.add_argument(
+        "--role-features", choices=["mention_sentence", "context"], help="what the role layers read"
+    )
     args = ap.parse_args(argv)
+    global ROLE_FEATURES_KIND
+    ROLE_FEATURES_KIND = args.role_features or ROLE_FEATURES_KIND
 
     analyzer = Analyzer(args.model)
     # A multilingual encoder trains the heads on every language it reads (SemEval-2025: five, SemEval-2023:
@@ -454,7 +463,11 @@ def main(argv: list[str] | None = None) -> int:
     saved.put("narratives", narratives.settings(), {"probe": narratives.probe})
     saved.put("genre", {}, {"probe": genre})
     saved.put("frames", {}, {"probe": frames_probe})
-    saved.put("entities", {"min_confidence": MIN_CONFIDENCE}, {"tagger": tagger, **role_probes})
+    saved.put(
+        "entities",
+        {"min_confidence": MIN_CONFIDENCE, "role_features": ROLE_FEATURES_KIND},
+        {"tagger": tagger, **role_probes},
+    )
     saved.write(args.model)
     metrics = {
         "narratives": m_narr,
@@ -466,7 +479,13 @@ def main(argv: list[str] | None = None) -> int:
             "semeval2025_heldout": [d.id for d in held25],
             "semeval2023_seed": sd.SPLIT_SEED,
         },
-        "settings": {"C_doc": C_DOC, "C_token": C_TOKEN, "C_role": C_ROLE, "o_keep": O_KEEP},
+        "settings": {
+            "C_doc": C_DOC,
+            "C_token": C_TOKEN,
+            "C_role": C_ROLE,
+            "o_keep": O_KEEP,
+            "role_features": ROLE_FEATURES_KIND,
+        },
     }
     (args.model / "probe_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     return 0
