@@ -52,15 +52,50 @@ def best_threshold(scores: np.ndarray, gold: np.ndarray, grid: Sequence[float]) 
 THRESHOLD_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.96, 0.025))
 
 
-def tune_thresholds(scores: np.ndarray, gold: np.ndarray, min_support: int = 3) -> np.ndarray:
+OFF = 1.01  # a threshold no probability reaches: the label is never predicted
+
+
+def tune_thresholds(
+    scores: np.ndarray, gold: np.ndarray, min_support: int = 3, micro: bool = True, passes: int = 3
+) -> np.ndarray:
     """Per-label thresholds on paragraph scores [n, k]. Labels with too few gold positives to tune on
-    share the single threshold that is best for all labels together (micro-F1)."""
+    share the single threshold that is best for all labels together (micro-F1).
+
+    With ``micro``, the per-label F1 optimum is only the start: each label's threshold is then moved, one
+    label at a time for a few passes, to what maximizes micro-F1 over all labels, switching the label off
+    (``OFF``) when every threshold costs more false alarms than it finds. A label tuned on its own F1 fires
+    wherever its few positives are cheapest to catch (2-7x its gold count, measured); micro-F1 only gains
+    from a label whose predictions are right more often than half the current micro-F1."""
     global_t, _ = best_threshold(scores.ravel(), gold.ravel(), THRESHOLD_GRID)
     out = np.full(scores.shape[1], global_t, dtype=np.float32)
     for j in range(scores.shape[1]):
         if gold[:, j].sum() >= min_support:
             out[j], _ = best_threshold(scores[:, j], gold[:, j], THRESHOLD_GRID)
-    return out
+    if not micro:
+        return out
+    gold = gold.astype(bool)
+    grid = np.array([*THRESHOLD_GRID, OFF], np.float32)
+    # tp/fp per label and candidate threshold: [k, len(grid)]
+    pred = scores[:, :, None] >= grid[None, None, :]
+    tp = (pred & gold[:, :, None]).sum(0).astype(np.float64)
+    fp = (pred & ~gold[:, :, None]).sum(0).astype(np.float64)
+    pos = gold.sum(0).astype(np.float64)
+    index = np.array([int(np.argmin(np.abs(grid - t))) for t in out])
+    for _ in range(passes):
+        changed = False
+        for j in range(scores.shape[1]):
+            rows = np.arange(len(index))
+            t_tp = tp[rows, index].sum() - tp[j, index[j]]
+            t_fp = fp[rows, index].sum() - fp[j, index[j]]
+            all_pos = pos.sum()
+            cand_tp, cand_fp = t_tp + tp[j], t_fp + fp[j]
+            f1 = 2 * cand_tp / np.maximum(cand_tp + cand_fp + all_pos, 1.0)
+            best = int(np.flatnonzero(f1 >= f1.max() - 1e-12)[-1])  # ties: the higher threshold
+            if best != index[j]:
+                index[j], changed = best, True
+        if not changed:
+            break
+    return grid[index].astype(np.float32)
 
 
 def span_f1(gold: Iterable[tuple[str, int, int, str]], pred: Iterable[tuple[str, int, int, str]]) -> PRF:
