@@ -147,3 +147,30 @@ def test_evidence_of_unknown_label_or_no_paragraphs_is_empty() -> None:
     h = head()
     assert h.evidence(np.full((2, len(LABELS)), 0.9, np.float32), "URW: Not a narrative") == []
     assert h.evidence(np.zeros((0, len(LABELS)), np.float32), P) == []
+
+
+def test_the_gate_says_other_for_an_article_that_pushes_none(tmp_path: Any) -> None:
+    from unspin.heads.base import SavedHeads, Section
+
+    n = len(LABELS)
+    # The gate reads the first feature only: P(some narrative) = sigmoid(feature 0).
+    gate = Linear(("narrative",), np.eye(n, 1, dtype=np.float32), np.zeros(1, np.float32), "sigmoid")
+    h = head(gate=gate, gate_threshold=0.5)
+    features = logits({D: 0.9, D_MIL: 0.9})  # feature 0 is D's logit: the gate opens
+    opened = h.decode(h.scores(features), float(h.gate_scores(features)))  # type: ignore[arg-type]
+    assert list(opened.narratives) == [D]
+    shut = h.decode(h.scores(features), 0.2)
+    assert shut.official() == (["Other"], ["Other"])
+    assert h.decode(h.scores(features)).narratives  # no gate score given: the labels decide
+    # Saved and loaded with its threshold; heads written before the gate load without one.
+    saved = SavedHeads({}, {})
+    saved.put("narratives", h.settings(), {"probe": h.probe, "gate": h.gate})
+    back = NarrativeHead.load(Section("narratives", saved.sections["narratives"], saved.arrays))
+    assert back.gate is not None and back.gate_threshold == 0.5
+    old = SavedHeads({}, {})
+    old.put(
+        "narratives",
+        {k: v for k, v in head().settings().items() if k != "gate_threshold"},
+        {"probe": h.probe},
+    )
+    assert NarrativeHead.load(Section("narratives", old.sections["narratives"], old.arrays)).gate is None

@@ -95,7 +95,8 @@ def tune_thresholds(
                 index[j], changed = best, True
         if not changed:
             break
-    return grid[index].astype(np.float32)
+    result: np.ndarray = grid[index].astype(np.float32)
+    return result
 
 
 def span_f1(gold: Iterable[tuple[str, int, int, str]], pred: Iterable[tuple[str, int, int, str]]) -> PRF:

@@ -4,8 +4,11 @@ One sigmoid probe over the article vector scores every narrative and subnarrativ
 decoder keeps the article's domain (war or climate: an article pushes narratives of one of them), takes
 the subnarratives and narratives above their thresholds, makes the two levels agree (a subnarrative brings
 its narrative; a narrative alone gets its ``: Other`` subnarrative, as the release spells it) and answers
-``Other`` when nothing passes. Evidence: the same probe applied to each paragraph's vector ranks the
-paragraphs that carry a label on their own.
+``Other`` when nothing passes. An optional gate (a sigmoid over the same vector, trained on the release's
+on-topic ``Other`` documents against the rest) first asks whether the article pushes any narrative at all:
+below its threshold the answer is ``Other`` whatever the labels score, so a report on the war is not read
+as pushing a war narrative because of its topic. Evidence: the same probe applied to each paragraph's
+vector ranks the paragraphs that carry a label on their own.
 """
 
 from __future__ import annotations
@@ -46,8 +49,12 @@ class NarrativeHead:
         narrative_threshold: float = 0.5,
         subnarrative_threshold: float = 0.5,
         domain_filter: bool = True,
+        gate: Linear | None = None,
+        gate_threshold: float = 0.0,
     ) -> None:
         self.probe = probe
+        self.gate = gate
+        self.gate_threshold = float(gate_threshold)
         self.labels = probe.labels
         self.is_sub = np.array([lab.count(": ") >= 2 for lab in self.labels])
         self.domains = np.array([domain(lab) for lab in self.labels])
@@ -62,6 +69,9 @@ class NarrativeHead:
             narrative_threshold=section.get("narrative_threshold"),
             subnarrative_threshold=section.get("subnarrative_threshold"),
             domain_filter=section.get("domain_filter"),
+            # Optional: heads written before the gate have neither key.
+            gate=section.linear("gate") if section.get("gate", None) is not None else None,
+            gate_threshold=section.get("gate_threshold", 0.0),
         )
         section.done()
         return head
@@ -71,17 +81,27 @@ class NarrativeHead:
             "narrative_threshold": self.t_narrative,
             "subnarrative_threshold": self.t_sub,
             "domain_filter": self.domain_filter,
+            "gate_threshold": self.gate_threshold,
         }
 
     def scores(self, features: np.ndarray) -> np.ndarray:
         return self.probe(features)
 
+    def gate_scores(self, features: np.ndarray) -> np.ndarray | None:
+        """P(the article pushes some narrative) per row of ``features``; None without a gate."""
+        return None if self.gate is None else self.gate(features)[..., 0]
+
     def call(self, enc: Encoded) -> NarrativeCall:
         """The labels of the SemEval-2025 task for this article (what the exporter writes)."""
-        return self.decode(self.scores(enc.article_vector()))
+        vector = enc.article_vector()
+        gate = self.gate_scores(vector)
+        return self.decode(self.scores(vector), None if gate is None else float(gate))
 
-    def decode(self, probs: np.ndarray) -> NarrativeCall:
-        """Probabilities over the probe's labels (one article) -> the labels it pushes."""
+    def decode(self, probs: np.ndarray, gate: float | None = None) -> NarrativeCall:
+        """Probabilities over the probe's labels (one article) -> the labels it pushes; ``gate``: the
+        gate's P(some narrative), when the head has one."""
+        if gate is not None and gate < self.gate_threshold:
+            return NarrativeCall({}, {})
         keep = np.ones(len(self.labels), bool)
         if self.domain_filter:
             # The article's domain: the one whose strongest label is strongest.
