@@ -57,8 +57,9 @@ class ModelInfo(_Model):
     )
     undetectable: list[str] = Field(
         default_factory=list,
-        description="Techniques this model cannot detect (no training examples): absent from an analysis "
-        "does not mean absent from the text.",
+        description="Techniques this model cannot detect (no training examples, or switched off because "
+        "cross-validation found its flags too often wrong): absent from an analysis does not mean absent "
+        "from the text.",
     )
 
 

@@ -82,7 +82,8 @@ class TechniqueHead:
 
     @property
     def undetectable(self) -> list[str]:
-        """Techniques whose threshold no probability reaches (no training examples)."""
+        """Techniques whose threshold no probability reaches: no training examples, or switched off because
+        cross-validation found their flags wrong more often than right enough to show."""
         return [t for t, th in zip(self.labels, self.thresholds, strict=True) if th > 1.0]
 
     def paragraph_scores(self, enc: Encoded) -> np.ndarray:

@@ -206,7 +206,8 @@ def legend_html(analysis: Analysis, numbers: dict[str, int]) -> str:
             "This model cannot detect",
             undetectable(analysis),
             numbers,
-            "It had no examples of these to learn from: their absence here says nothing about the text.",
+            "It had too few examples of these, or flagged them too unreliably to show: their absence here says "
+            "nothing about the text.",
         )
     )
     parts.append("</section>")

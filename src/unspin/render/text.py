@@ -58,7 +58,7 @@ def render_text(analysis: Analysis, console: Console, top: int = 8) -> None:
         console.print(Text("No persuasion techniques found in this text.", style="bold green"))
     cannot = undetectable(analysis)
     if cannot:
-        line = Text("Cannot detect (no training examples, so absent ≠ not there): ", style="dim")
+        line = Text("Cannot detect reliably (absent ≠ not there): ", style="dim")
         line.append(", ".join(pretty(t) for t in cannot))
         console.print(line, "")
     gist = findings.gist(analysis)
