@@ -160,6 +160,19 @@ def test_warnings_are_rendered_where_nobody_can_miss_them() -> None:
     assert "! The text is in <fr>: the model reads English." in head and "! Only 12 words" in head
 
 
+def test_matching_switched_off_is_said_once() -> None:
+    off = AnalysisWarning(
+        code="claims_not_matched",
+        message="3 check-worthy claims were spotted but not matched against known (fact-checked) claims: "
+        "matching was switched off.",
+    )
+    analysis = with_findings(with_claims(None), warnings=[off])
+    box = between(render_html(analysis), '<div class="warnings" role="note" aria-label="Warnings">', "</div>")
+    assert "matching was switched off" in box and "Claims were not checked" not in box
+    head = recorded(analysis, width=200).split("Techniques", 1)[0]
+    assert "matching was switched off" in head and "Claims were not checked" not in head
+
+
 # ---------------------------------------------------------------- known claims
 
 
