@@ -49,13 +49,13 @@ def test_analyze_returns_the_cli_schema_with_an_id_and_stores_it(client: TestCli
 def test_same_input_and_model_is_served_from_the_store(client: TestClient, analyzer: Any) -> None:
     first = client.post("/api/analyze", json={"text": SHORT}).json()
     calls: list[str] = []
-    original = analyzer.analyze
-    analyzer.analyze = lambda *a, **k: calls.append("x") or original(*a, **k)
+    original = analyzer.analyze_many
+    analyzer.analyze_many = lambda items: calls.extend("x" for _ in items) or original(items)
     try:
         second = client.post("/api/analyze", json={"text": SHORT}).json()
         other_title = client.post("/api/analyze", json={"text": SHORT, "title": "Another"}).json()
     finally:
-        del analyzer.analyze
+        del analyzer.analyze_many
     assert second["cached"] is True and second["id"] == first["id"]
     assert other_title["id"] != first["id"] and other_title["cached"] is False
     assert calls == ["x"]  # only the new title ran the model
