@@ -18,20 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from targets import median_ms  # this folder: one timing helper for every figure
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "khabarovsk-opinion.txt"
-
-
-def median_ms(fn: Callable[[], object], runs: int, warmup: int = 3) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def torch_baseline(model_dir: Path) -> tuple[Callable[[np.ndarray, np.ndarray], np.ndarray], str]:

@@ -22,6 +22,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from unspin.claims.normalize import SENTENCE_START_WORDS
+
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 SCOPE = 2  # words after a negation that it is taken to govern ("doesn't deliberately target")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -397,33 +399,7 @@ STOPWORDS = frozenset(
         "есть",
     ]
 )
-_CAPITAL_STOP = frozenset(
-    {
-        "the",
-        "a",
-        "an",
-        "in",
-        "on",
-        "at",
-        "this",
-        "that",
-        "it",
-        "i",
-        "but",
-        "and",
-        "as",
-        "he",
-        "she",
-        "they",
-        "we",
-        "if",
-        "when",
-        "after",
-        "before",
-        "according",
-        "however",
-    }
-)
+_CAPITAL_STOP = SENTENCE_START_WORDS | {"before", "according", "however"}
 
 FEATURE_NAMES: tuple[str, ...] = (
     "cosine",

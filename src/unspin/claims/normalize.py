@@ -135,3 +135,31 @@ def unique(values: Iterable[str]) -> tuple[str, ...]:
 def split_list(value: str, separators: str) -> tuple[str, ...]:
     """Split a list cell (``"NATO, Military"``, ``"Russia+Germany"``) on any of ``separators``."""
     return unique(re.split("[" + re.escape(separators) + "]", value))
+
+
+# Words that start a sentence with a capital without naming anything: what the claim cues (``rank``) and
+# the verifier's contrast features (``contrast``) skip when they look for names.
+SENTENCE_START_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "this",
+        "that",
+        "it",
+        "i",
+        "but",
+        "and",
+        "as",
+        "he",
+        "she",
+        "they",
+        "we",
+        "if",
+        "when",
+        "after",
+    ]
+)

