@@ -214,27 +214,14 @@ def main(argv: list[str] | None = None) -> int:
     test = score_split(model, ps, "test", cache)
     fixed = evaluate_fixed(model, encoder)
     real = evaluate_fixed(model, encoder, rows=load_real())  # reported only: never selects anything
-    log(
-        "real",
-        precision=round(real["precision_shown"], 4),
-        recall=round(real["recall_same"], 4),
-        inverted=real["inverted_shown"],
-        confusion=real["confusion"],
-    )
-    log(
-        "test",
-        precision=round(test["precision_shown"], 4),
-        recall=round(test["recall_same"], 4),
-        inverted=test["inverted_shown"],
-        confusion=test["confusion"],
-    )
-    log(
-        "fixed",
-        precision=round(fixed["precision_shown"], 4),
-        recall=round(fixed["recall_same"], 4),
-        inverted=fixed["inverted_shown"],
-        confusion=fixed["confusion"],
-    )
+    for name, m in (("real", real), ("test", test), ("fixed", fixed)):
+        log(
+            name,
+            precision=round(m["precision_shown"], 4),
+            recall=round(m["recall_same"], 4),
+            inverted=m["inverted_shown"],
+            confusion=m["confusion"],
+        )
     if args.smoke:
         return 0
     metrics = {
