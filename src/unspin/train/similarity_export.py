@@ -24,7 +24,10 @@ from transformers import AutoModel
 from unspin.train.common import base_model_dir, log
 
 NAME = "all-MiniLM-L6-v2"
-VERSION = "1.0.0"
+# 1.0.0: int8 weights; 1.1.0: int4 word embeddings (groups of 32), int8 elsewhere — 5 MB smaller, so the
+# multilingual technique model and this one fit the 50 MB budget together. A new version re-embeds every
+# known claim on its next search (vectors are stored per model name and version).
+VERSIONS = {"int8": "1.0.0", "int4emb": "1.1.0", "int4": "1.2.0"}
 MAX_LEN = 128
 
 FIDELITY_SENTENCES = [
@@ -112,7 +115,9 @@ def torch_embeddings(model: torch.nn.Module, texts: list[str]) -> np.ndarray:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", type=Path, default=Path("src/unspin/assets/similarity"))
+    ap.add_argument("--weights", choices=sorted(VERSIONS), default="int4emb")
     args = ap.parse_args(argv)
+    version = VERSIONS[args.weights]
 
     base = base_model_dir()
     model = MeanPooled(AutoModel.from_pretrained(str(base))).eval()
@@ -124,21 +129,37 @@ def main(argv: list[str] | None = None) -> int:
             input=[("input_ids", [-1, -1], ov.Type.i64), ("attention_mask", [-1, -1], ov.Type.i64)],
         )
     ov_model.outputs[0].get_tensor().set_names({"embedding"})
-    import nncf
+    if args.weights == "int4emb":
+        from unspin.train.export import compress_int8_int4_embeddings
 
-    ov_model = nncf.compress_weights(ov_model, mode=nncf.CompressWeightsMode.INT8_ASYM)
+        ov_model = compress_int8_int4_embeddings(ov_model)
+    elif args.weights == "int4":
+        from unspin.train.export import EMBEDDINGS_KEPT, _int4_then_int8
+
+        ov_model = _int4_then_int8(ov_model, EMBEDDINGS_KEPT)
+    else:
+        import nncf
+
+        ov_model = nncf.compress_weights(ov_model, mode=nncf.CompressWeightsMode.INT8_ASYM)
     args.out.mkdir(parents=True, exist_ok=True)
     ov.save_model(ov_model, str(args.out / "model.xml"), compress_to_fp16=False)
     shutil.copy(base / "tokenizer.json", args.out / "tokenizer.json")
-    config = {"name": NAME, "version": VERSION, "max_len": MAX_LEN, "pooling": "mean-l2", "dim": 384}
+    config: dict[str, object] = {
+        "name": NAME,
+        "version": version,
+        "max_len": MAX_LEN,
+        "pooling": "mean-l2",
+        "dim": 384,
+    }
     (args.out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
 
     from unspin.encoder.similarity import SentenceEncoder
+    from unspin.options import RunOptions
 
     reference = torch_embeddings(model, FIDELITY_SENTENCES)
     results = {}
     for precision in ("f32", "auto"):
-        exported = SentenceEncoder(args.out, precision=precision)
+        exported = SentenceEncoder(args.out, options=RunOptions(precision=precision))
         cos = np.sum(exported.encode(FIDELITY_SENTENCES) * reference, axis=1)
         results[exported.precision] = (float(cos.min()), float(cos.mean()))
     config["fidelity"] = {
@@ -149,7 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     mb = sum(p.stat().st_size for p in args.out.iterdir() if p.name != "MODEL_CARD.md") / 1e6
     lines = [f"| {p} | {v[0]:.4f} | {v[1]:.4f} |" for p, v in results.items()]
-    card = f"""# Similarity model: {NAME} (int8 weights, OpenVINO IR)
+    weights = {
+        "int8": "int8 weights",
+        "int4emb": "int4 word embeddings, int8 elsewhere",
+        "int4": "int4 weights in groups of 32 (position and type embeddings int8)",
+    }[args.weights]
+    card = f"""# Similarity model: {NAME} {version} ({weights}, OpenVINO IR)
 
 What it is: the original [sentence-transformers/all-MiniLM-L6-v2](https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2)
 sentence encoder (6 layers, 384 dimensions), unchanged: *not* unspin's fine-tuned technique encoder.
@@ -158,7 +184,7 @@ unspin uses it to find known claims by meaning (`unspin claims search --mode den
 - Licence: Apache-2.0 (sentence-transformers/all-MiniLM-L6-v2).
 - Graph: `input_ids`, `attention_mask` [batch, length] → `embedding` [batch, 384], the mean of the token
   states over the mask, L2-normalized, inside the graph. Inputs are cut at {MAX_LEN} tokens.
-- Weights: int8 (nncf `compress_weights`, INT8_ASYM); compute in bf16 where the CPU has it, else f32.
+- Weights: {weights} (nncf `compress_weights`); compute in bf16 where the CPU has it, else f32.
 - Size: {mb:.1f} MB (model.xml + model.bin + tokenizer.json + config.json).
 - Exported with `python -m unspin.train.similarity_export`.
 
