@@ -25,22 +25,38 @@ DEMO = ROOT / "examples" / "khabarovsk-opinion.txt"
 
 
 def torch_baseline(model_dir: Path) -> tuple[Callable[[np.ndarray, np.ndarray], np.ndarray], str]:
-    """The same architecture in transformers + PyTorch fp32: the trained checkpoint if present, else the
-    base encoder with a fresh head (identical shapes, so identical cost)."""
+    """The shipped architecture in transformers + PyTorch fp32, with the same shapes (so the same cost):
+    the multilingual e5-small BERT (12 layers, the pruned vocabulary) when the model is multilingual, the
+    base MiniLM-L6 otherwise; random weights unless the trained checkpoint is in build/."""
+    import json
+
     import torch
-    from transformers import AutoModel
+    from transformers import AutoModel, BertConfig, BertModel
 
     from unspin.taxonomy import TECHNIQUES
     from unspin.train.common import base_model_dir
     from unspin.train.techniques import TechniqueTagger
 
     torch.set_num_threads(os.cpu_count() or 1)
-    model = TechniqueTagger(AutoModel.from_pretrained(str(base_model_dir())), len(TECHNIQUES)).eval()
-    ckpt = ROOT / "build" / "techniques" / "model.pt"
-    note = "base encoder + untrained head (same shapes)"
+    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    if len(config.get("languages", [])) > 1:
+        vocab = len(json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"])
+        shape = BertConfig(
+            vocab_size=vocab, hidden_size=384, num_hidden_layers=12, num_attention_heads=12,
+            intermediate_size=1536, max_position_embeddings=514, type_vocab_size=2,
+        )  # fmt: skip
+        encoder: torch.nn.Module = BertModel(shape, add_pooling_layer=False)
+        ckpt = ROOT / "build" / "cv" / "final-e5-small" / "model.pt"
+        name = "e5-small (12 layers)"
+    else:
+        encoder = AutoModel.from_pretrained(str(base_model_dir()))
+        ckpt = ROOT / "build" / "techniques" / "model.pt"
+        name = "MiniLM-L6"
+    model = TechniqueTagger(encoder, len(TECHNIQUES)).eval()
+    note = f"{name}, same shapes as the shipped model (random weights)"
     if ckpt.exists():
-        model.load_state_dict(torch.load(ckpt, map_location="cpu"))
-        note = "trained checkpoint"
+        model.load_state_dict(torch.load(ckpt, map_location="cpu"), strict=False)
+        note = f"{name}, trained checkpoint"
 
     def run(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         with torch.inference_mode():

@@ -197,7 +197,9 @@ def main(argv: list[str] | None = None) -> int:
         ranker = ClaimRanker(embedder.name, vector_w, vector_b, w, b, 0.5, 1)
         scores = np.where(news_keep, ranker.scores(news_p, news_t, vectors.get(news_t)), 0.0)
         cut = cut_for_recall(scores[sel], news_y[sel])
-        return ClaimRanker(embedder.name, vector_w, vector_b, w, b, cut, 1), scores
+        # min_top 0: an article none of whose sentences clears the cut shows no claim, rather than its best
+        # non-claim (an opinion piece of rhetoric has nothing to check, and saying so is the honest answer).
+        return ClaimRanker(embedder.name, vector_w, vector_b, w, b, cut, 0), scores
 
     ranker, scores = fit_and_cut(tune)
     shown = selected(ranker, scores, news_keep, rows)
