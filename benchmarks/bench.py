@@ -43,7 +43,7 @@ def torch_baseline(model_dir: Path) -> tuple[Callable[[np.ndarray, np.ndarray], 
         vocab = len(json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"])
         shape = BertConfig(
             vocab_size=vocab, hidden_size=384, num_hidden_layers=12, num_attention_heads=12,
-            intermediate_size=1536, max_position_embeddings=514, type_vocab_size=2,
+            intermediate_size=1536, max_position_embeddings=512, type_vocab_size=2,
         )  # fmt: skip
         encoder: torch.nn.Module = BertModel(shape, add_pooling_layer=False)
         ckpt = ROOT / "build" / "cv" / "final-e5-small" / "model.pt"

@@ -1,9 +1,11 @@
 """The neutrality audit on a small fixed set of real war texts (the wire reports, editorials and
 fact-checks of data/narrative_negatives.jsonl), with the issue's thresholds.
 
-Today's heads fail it: swapping Russia's and Ukraine's names moves P(Antagonist) by +0.24 (English +0.31)
-and only 64% of the countries keep their role (English 59%); technique spans change by -3.6% (met). The test is marked xfail(strict): the day the new heads pass
-it, it turns red (XPASS) and the marker must go, so the thresholds then guard every later model.
+The heads of model 0.1.0 failed it on roles: swapping Russia's and Ukraine's names moved P(Antagonist) by
++0.24 (English +0.31) and only 64% of the countries kept their role. Model 0.4.0 (roles read from the
+context) meets both role targets here (name effect +0.011, roles follow the text for 97%) but English
+technique spans change by +6.2% under the swap (Russian -2.1%, pooled +4.6%): still xfail(strict). The day
+a model passes it turns red (XPASS) and the marker must go, so the thresholds then guard every later model.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from unspin.evaluate.neutrality import run_audit
 @pytest.mark.xfail(
     strict=True,
     raises=AssertionError,
-    reason="issue 14: today's role heads read the country's name (name effect on P(Antagonist) +0.24 on these "
-    "texts, roles follow the text for 64% of countries); remove this marker when the new heads pass",
+    reason="issue 14: English technique spans change by +6.2% when the sides' names are swapped in these texts "
+    "(target within 5%); the role targets are met since model 0.4.0; remove this marker when all pass",
 )
 def test_swapping_the_sides_names_changes_neither_roles_nor_techniques(analyzer) -> None:  # type: ignore[no-untyped-def]
     texts = [(n.id, n.text) for n in load_negatives() if n.domain == "URW"]
