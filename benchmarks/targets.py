@@ -16,7 +16,6 @@ encoder pass over the demo), or a throughput/memory figure from the same run; no
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -48,14 +47,25 @@ def median_ms(fn: Callable[[], object], runs: int, warmup: int = 2) -> float:
     return statistics.median(times)
 
 
-def peak_rss_mb(args: list[str], stdin: bytes | None = None) -> tuple[float, int]:
-    """Peak RSS (MB) and exit code of one child process (wait4's rusage: the child alone)."""
-    proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if proc.stdin is not None:
-        proc.stdin.write(stdin or b"")
-        proc.stdin.close()
-    _, status, usage = os.wait4(proc.pid, 0)
-    return usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+_PEAK = """
+import sys
+from unspin.cli import main
+code = main(sys.argv[1:])
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+sys.stderr.write("VMHWM " + peak.split()[1] + "\\n")
+sys.exit(code)
+"""
+
+
+def peak_rss_mb(args: list[str]) -> tuple[float, int]:
+    """Peak RSS (MB) and exit code of one `unspin ...` process: the kernel's high-water mark of the
+    child's own memory (VmHWM, read by the child at its end). wait4's ru_maxrss would count the pages of
+    this big benchmark process that the child shares until exec."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _PEAK, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    peak = [line for line in proc.stderr.splitlines() if line.startswith("VMHWM ")]
+    return (int(peak[-1].split()[1]) / 1024 if peak else float("nan")), proc.returncode
 
 
 def analyses_with_claims(runs: int, tmp: Path) -> dict[str, float]:
@@ -109,8 +119,7 @@ def big_paragraph_rss(tmp: Path) -> tuple[float, int]:
     text = " ".join(words[i % len(words)] for i in range(200_000))[:999_000]
     path = tmp / "big.txt"
     path.write_text(text, encoding="utf-8")
-    exe = str(Path(sys.executable).with_name("unspin"))
-    return peak_rss_mb([exe, "analyze", str(path), "--format", "json"])
+    return peak_rss_mb(["analyze", str(path), "--format", "json"])
 
 
 def precision_f1() -> dict[str, dict[str, float]]:
@@ -155,9 +164,7 @@ def measure(
     with tempfile.TemporaryDirectory() as scratch:
         tmp = Path(scratch)
         fig.update(analyses_with_claims(runs, tmp))
-        fig["demo_rss_mb"], _ = peak_rss_mb(
-            [str(Path(sys.executable).with_name("unspin")), "analyze", str(DEMO), "--format", "json"]
-        )
+        fig["demo_rss_mb"], _ = peak_rss_mb(["analyze", str(DEMO), "--format", "json"])
         fig["big_paragraph_rss_mb"], fig["big_paragraph_exit"] = big_paragraph_rss(tmp)
         fig["precision"] = precision_f1()
         if serve:
