@@ -57,7 +57,8 @@ train: dev build/e5-pruned/tokenizer.json
 	$(BIN)/python -m unspin.train.claim_probe --model $(E5_MODEL)
 	$(BIN)/python -m unspin.train.claim_rank --model $(E5_MODEL)
 	$(BIN)/python -m unspin.train.probes --model $(E5_MODEL)
-	$(BIN)/python -m unspin.train.cv_card --cv build/cv --model $(E5_MODEL)
+	UNSPIN_MODEL_DIR=$(E5_MODEL) $(BIN)/unspin evaluate neutrality --json > build/cv/neutrality.json
+	$(BIN)/python -m unspin.train.cv_card --cv build/cv --model $(E5_MODEL) --audit build/cv/neutrality.json
 	@echo "build/model-e5 is the model; src/unspin/assets/model ships it (copy it there, then make golden quality-record)"
 
 # The English MiniLM recipe of the committed model (held-out split; ~50 minutes on 2 cores): the shared
@@ -91,6 +92,7 @@ golden: install
 bench: dev
 	@mkdir -p out
 	$(BIN)/python benchmarks/bench.py --json out/bench.json
+	$(BIN)/unspin evaluate neutrality   # the neutrality audit: the two sides' names swapped (docs/NEUTRALITY.md)
 	$(MAKE) bench-claims
 
 # Known-claims matching: the demo article's claims against the bundled cases, and one query against a
