@@ -6,11 +6,13 @@ from unspin.analysis import Analysis
 
 
 def test_the_bullying_paragraph_is_the_most_loaded(demo_analysis: Analysis) -> None:
+    # Model 0.4.0 flags fewer techniques and more of them right: the paragraph that calls a neighbour a
+    # bully is among the most loaded (ties allowed) and its loaded words are marked as such.
     bully = next(p for p in demo_analysis.paragraphs if "bullies the weak and fears the hard" in p.text)
-    most = max(demo_analysis.paragraphs, key=lambda p: len(p.techniques))
-    assert most.index == bully.index
-    assert len(bully.techniques) >= 3
-    assert any("bullies the weak" in s.text for s in demo_analysis.spans if s.paragraph == bully.index)
+    most = max(len(p.techniques) for p in demo_analysis.paragraphs)
+    assert len(bully.techniques) == most >= 1
+    assert "Loaded_Language" in bully.techniques
+    assert any("bullies" in s.text for s in demo_analysis.spans if s.paragraph == bully.index)
 
 
 def test_plain_factual_paragraphs_stay_nearly_clean(demo_analysis: Analysis) -> None:
