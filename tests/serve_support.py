@@ -16,7 +16,10 @@ from unspin.serve.config import Settings
 
 
 def settings(db: Path, **overrides: Any) -> Settings:
-    base: dict[str, Any] = {"run": RunOptions(db=db), "allowed_hosts": ("testserver", "127.0.0.1", "localhost")}
+    base: dict[str, Any] = {
+        "run": RunOptions(db=db),
+        "allowed_hosts": ("testserver", "127.0.0.1", "localhost"),
+    }
     base.update(overrides)
     return Settings(**base)
 

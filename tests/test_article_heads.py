@@ -70,7 +70,9 @@ def test_entities_mentions_and_roles_are_consistent(demo_analysis: Analysis) -> 
         ), "the evidence sentence contains a mention of the entity"
 
 
-def test_heads_do_not_change_the_technique_pass(analyzer: Any, demo_text: str, demo_analysis: Analysis) -> None:
+def test_heads_do_not_change_the_technique_pass(
+    analyzer: Any, demo_text: str, demo_analysis: Analysis
+) -> None:
     heads = analyzer.heads
     analyzer.heads = {"techniques": heads["techniques"]}
     try:

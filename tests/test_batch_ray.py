@@ -25,7 +25,12 @@ def local_ray() -> Iterator[None]:
 
 def test_ray_and_local_outputs_match(local_ray: None, tmp_path: Path) -> None:
     feed = write_jsonl(tmp_path / "feed.jsonl", articles(6, paragraphs=2), ('{"text": "  "}',))
-    common = {"inputs": [str(feed)], "run": RunOptions(threads=1, match_claims=False), "chunk": 2, "progress": "none"}
+    common = {
+        "inputs": [str(feed)],
+        "run": RunOptions(threads=1, match_claims=False),
+        "chunk": 2,
+        "progress": "none",
+    }
     on_ray = run_batch(BatchOptions(outdir=tmp_path / "ray", engine="ray", workers=2, **common))  # type: ignore[arg-type]
     local = run_batch(BatchOptions(outdir=tmp_path / "local", workers=2, **common))  # type: ignore[arg-type]
     assert (on_ray.analyzed, on_ray.rejected, on_ray.tables) == (local.analyzed, local.rejected, local.tables)

@@ -96,7 +96,11 @@ def test_parquet_tables_and_html_pages(outdir: Path) -> None:
 def test_same_command_again_does_nothing_twice(corpus: Path, tmp_path: Path) -> None:
     feed = write_jsonl(tmp_path / "f.jsonl", articles(4, paragraphs=1))
     opts = BatchOptions(
-        inputs=[str(feed)], outdir=tmp_path / "o", workers=1, run=RunOptions(threads=1, match_claims=False), progress="none"
+        inputs=[str(feed)],
+        outdir=tmp_path / "o",
+        workers=1,
+        run=RunOptions(threads=1, match_claims=False),
+        progress="none",
     )
     first = run_batch(opts)
     before = (tmp_path / "o" / "analyses.jsonl").read_bytes()

@@ -76,7 +76,9 @@ def test_news_set_size_and_sources() -> None:
     rows = load_news()
     assert len(rows) >= 300
     assert len({r.article for r in rows}) >= 15
-    sources = Path(__file__).resolve().parents[1] / "src" / "unspin" / "evaluate" / "data" / "news_sources.tsv"
+    sources = (
+        Path(__file__).resolve().parents[1] / "src" / "unspin" / "evaluate" / "data" / "news_sources.tsv"
+    )
     langs = {
         line.split("\t")[0]: line.split("\t")[1]
         for line in sources.read_text(encoding="utf-8").splitlines()
@@ -103,5 +105,8 @@ def test_the_shipped_ranking_loads() -> None:
     if not path.exists():
         pytest.skip("no claim_rank.json beside the bundled model")
     r = ClaimRanker.load(path)
-    assert 0.0 < r.threshold < 1.0 and r.accepts("all-MiniLM-L6-v2@1.0.0")
+    from unspin.encoder.similarity import SentenceEncoder
+
+    # It reads the shipped similarity model's vectors (a new similarity model means refitting it).
+    assert 0.0 < r.threshold < 1.0 and r.accepts(SentenceEncoder().name)
     assert len(r.vector_weight) == 384 and len(r.weight) == 2 + len(CUE_NAMES)

@@ -29,8 +29,12 @@ def test_spotter_keeps_sentences_above_threshold(analyzer) -> None:  # type: ign
     enc = analyzer.encode(text)
     assert [(s.start, s.end) for s in enc.doc.sentences] == [(0, 48), (49, 62), (63, len(text))]
     dim = enc.hidden.shape[1]
-    always = Linear(("checkworthy",), np.zeros((2 * dim, 1), np.float32), np.array([5.0], np.float32),
-                    thresholds=np.array([0.5], np.float32))
+    always = Linear(
+        ("checkworthy",),
+        np.zeros((2 * dim, 1), np.float32),
+        np.array([5.0], np.float32),
+        thresholds=np.array([0.5], np.float32),
+    )
     spotted = CheckworthyHead(always)(enc)["claims"]
     # The short exclamation and the question are no candidates; the claim gets the probe's score (the
     # claims stage ranks and cuts, see test_claims_stage).
@@ -62,7 +66,9 @@ def test_claim_offsets_are_validated(demo_analysis: Analysis) -> None:
     with pytest.raises(ValueError, match="does not quote"):
         Analysis.model_validate(data)
     first = demo_analysis.sentences[0]
-    data["claims"] = [Claim(start=first.start, end=first.end, text=first.text, sentence=999, score=0.9).model_dump()]
+    data["claims"] = [
+        Claim(start=first.start, end=first.end, text=first.text, sentence=999, score=0.9).model_dump()
+    ]
     with pytest.raises(ValueError, match="sentence 999"):
         Analysis.model_validate(data)
 
@@ -75,7 +81,9 @@ def test_news_file_quotes_its_articles(demo_text: str) -> None:
     assert NEWS_FILE.read_text(encoding="utf-8").startswith("# Check-worthy sentences")
 
 
-@pytest.mark.skipif(not (Path(__file__).parents[2] / "shared" / "data").is_dir(), reason="needs ../shared/data")
+@pytest.mark.skipif(
+    not (Path(__file__).parents[2] / "shared" / "data").is_dir(), reason="needs ../shared/data"
+)
 def test_claim_probe_training_smoke(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
     from unspin.analyzer import Analyzer
@@ -96,8 +104,12 @@ def test_claim_probe_training_smoke(tmp_path: Path) -> None:
 def test_passages_join_neighbouring_sentences_with_exact_spans() -> None:
     from unspin.data.checkthat import Sentence, passages
 
-    rows = [Sentence("12", "Third.", False), Sentence("10", "First one.", True), Sentence("11", "Second.", False),
-            Sentence("40", "Far away.", True)]
+    rows = [
+        Sentence("12", "Third.", False),
+        Sentence("10", "First one.", True),
+        Sentence("11", "Second.", False),
+        Sentence("40", "Far away.", True),
+    ]
     out = passages(rows)
     assert [p.rows for p in out] == [[1, 2, 0], [3]]
     for p in out:

@@ -39,7 +39,9 @@ class WordsEmbedder:
 LONG_DISPROOF = "NATO is a defensive alliance; countries choose to join it. " * 8
 
 
-def known(title: str, url: str = "https://euvsdisinfo.eu/report/x", disproof: str = LONG_DISPROOF) -> KnownClaim:
+def known(
+    title: str, url: str = "https://euvsdisinfo.eu/report/x", disproof: str = LONG_DISPROOF
+) -> KnownClaim:
     return KnownClaim(
         title=title,
         verdict="disinformation",
@@ -60,7 +62,11 @@ def db(tmp_path: Path) -> Path:
         conn,
         [
             known("The war in Ukraine was triggered by NATO eastward expansion"),
-            known("Vaccines contain microchips", url="javascript:alert(1)", disproof="No <script>alert(1)</script>."),
+            known(
+                "Vaccines contain microchips",
+                url="javascript:alert(1)",
+                disproof="No <script>alert(1)</script>.",
+            ),
             known("The EU is collapsing because of migrants"),
         ],
     )
@@ -71,9 +77,15 @@ def db(tmp_path: Path) -> Path:
 def test_matcher_finds_the_known_claim_and_says_no_match_otherwise(db: Path) -> None:
     conn = connect(db)
     m = ClaimMatcher(conn, WordsEmbedder(), min_score=0.5)
-    found = m.match(["The war in Ukraine was triggered by NATO eastward expansion, officials say.",
-                     "Bananas are yellow when ripe and green before."])
-    assert [x.claim.title for x in found[0]][:1] == ["The war in Ukraine was triggered by NATO eastward expansion"]
+    found = m.match(
+        [
+            "The war in Ukraine was triggered by NATO eastward expansion, officials say.",
+            "Bananas are yellow when ripe and green before.",
+        ]
+    )
+    assert [x.claim.title for x in found[0]][:1] == [
+        "The war in Ukraine was triggered by NATO eastward expansion"
+    ]
     assert 0.5 <= found[0][0].score <= 1.0
     assert found[1] == []  # nothing like it is known: an honest empty answer
     # A stricter floor drops the weaker match too.
@@ -119,8 +131,11 @@ def test_large_databases_use_a_saved_hnsw_index(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(ann_mod, "ANN_MIN", 50)
     conn = connect(tmp_path / "big.db")
     rng = np.random.default_rng(1)
-    titles = [" ".join(rng.choice(["war", "gas", "vote", "army", "bank", "oil", "law", "tax", "sea", "map"], 6))
-              + f" case {i}" for i in range(120)]
+    titles = [
+        " ".join(rng.choice(["war", "gas", "vote", "army", "bank", "oil", "law", "tax", "sea", "map"], 6))
+        + f" case {i}"
+        for i in range(120)
+    ]
     upsert_claims(conn, [known(t) for t in titles])
     enc = WordsEmbedder()
     vec_mod.embed_missing(conn, enc)
@@ -182,13 +197,20 @@ def test_no_match_floor_is_the_lowest_that_few_unrelated_claims_clear() -> None:
 
 def test_repeated_wordings_are_shown_once(tmp_path: Path) -> None:
     conn = connect(tmp_path / "rep.db")
-    upsert_claims(conn, [
-        known("NATO threatens security in Europe; tries to enlarge towards Russian borders", url="https://e/1"),
-        known("NATO threatens security in Europe; tries to enlarge towards Russian…", url="https://e/2"),
-        known("NATO wants to enlarge towards Russian borders to threaten security", url="https://e/3"),
-    ])
+    upsert_claims(
+        conn,
+        [
+            known(
+                "NATO threatens security in Europe; tries to enlarge towards Russian borders",
+                url="https://e/1",
+            ),
+            known("NATO threatens security in Europe; tries to enlarge towards Russian…", url="https://e/2"),
+            known("NATO wants to enlarge towards Russian borders to threaten security", url="https://e/3"),
+        ],
+    )
     found = ClaimMatcher(conn, WordsEmbedder(), min_score=0.3).match(
-        ["NATO threatens security in Europe and tries to enlarge towards Russian borders"])[0]
+        ["NATO threatens security in Europe and tries to enlarge towards Russian borders"]
+    )[0]
     urls = [m.claim.url for m in found]
     assert len(found) == 2 and "https://e/3" in urls  # one of the two repeats, and the other wording
     assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)

@@ -92,8 +92,13 @@ def test_vectors_are_computed_once_for_ranking_and_matching(encoder: Any, tmp_pa
 def test_clauses_of_a_long_sentence() -> None:
     from unspin.claims.matcher import clauses
 
-    two = clauses("The conflict was triggered by NATO's eastward expansion, which threatens Russia's security interests.")
-    assert two == ["The conflict was triggered by NATO's eastward expansion", "threatens Russia's security interests"]
+    two = clauses(
+        "The conflict was triggered by NATO's eastward expansion, which threatens Russia's security interests."
+    )
+    assert two == [
+        "The conflict was triggered by NATO's eastward expansion",
+        "threatens Russia's security interests",
+    ]
     # a clause of a few words is no claim of its own
     assert clauses("The conflict was triggered by NATO's eastward expansion, which threatens Russia.") == []
     assert clauses("The war is over, he said.") == []  # one claim: nothing to split

@@ -94,8 +94,20 @@ def test_adjacent_names_of_different_kinds_are_one_name_of_the_last_kind() -> No
 
 def test_different_kinds_split_at_punctuation_and_lowercase_words() -> None:
     text = "Kremlin, Moscow and Kremlin officials"
-    toks = [("Kremlin", "B-ORG"), (",", "O"), ("Moscow", "B-GPE"), ("and", "O"), ("Kremlin", "B-ORG"), ("officials", "B-GPE")]
-    assert decode(text, toks) == [("Kremlin", "ORG"), ("Moscow", "GPE"), ("Kremlin", "ORG"), ("officials", "GPE")]
+    toks = [
+        ("Kremlin", "B-ORG"),
+        (",", "O"),
+        ("Moscow", "B-GPE"),
+        ("and", "O"),
+        ("Kremlin", "B-ORG"),
+        ("officials", "B-GPE"),
+    ]
+    assert decode(text, toks) == [
+        ("Kremlin", "ORG"),
+        ("Moscow", "GPE"),
+        ("Kremlin", "ORG"),
+        ("officials", "GPE"),
+    ]
 
 
 def test_comma_separated_names_stay_two() -> None:

@@ -31,7 +31,9 @@ def _mini25(tmp_path: Path, n: int = 3) -> tuple[Path, list[str]]:
         shutil.copy(DATA25 / "raw-documents" / d, root / "raw-documents" / d)
     for name in ("subtask-1-annotations.txt", "subtask-2-annotations.txt"):
         lines = (DATA25 / name).read_text(encoding="utf-8").splitlines()
-        (root / name).write_text("\n".join(x for x in lines if x.split("\t")[0] in docs) + "\n", encoding="utf-8")
+        (root / name).write_text(
+            "\n".join(x for x in lines if x.split("\t")[0] in docs) + "\n", encoding="utf-8"
+        )
     return root, docs
 
 
@@ -60,7 +62,20 @@ def test_export_semeval2025_st1_appends_roles_to_each_mention(tmp_path: Path) ->
     mentions = tmp_path / "mentions.txt"
     mentions.write_text("\n".join("\t".join(g.split("\t")[:4]) for g in gold) + "\n", encoding="utf-8")
     out = tmp_path / "st1.txt"
-    assert main(["export", "semeval2025-st1", str(root / "raw-documents"), "--mentions", str(mentions), "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "semeval2025-st1",
+                str(root / "raw-documents"),
+                "--mentions",
+                str(mentions),
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(gold)
     for line, g in zip(lines, gold, strict=True):
@@ -72,14 +87,28 @@ def test_export_semeval2025_st1_appends_roles_to_each_mention(tmp_path: Path) ->
 
 
 @needs25
-def test_export_semeval2025_st1_reports_the_bad_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_semeval2025_st1_reports_the_bad_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root, docs = _mini25(tmp_path, 1)
     mentions = tmp_path / "mentions.txt"
     mentions.write_text(f"{docs[0]}\tRussia\t0\t5\n{docs[0]}\tbroken line\n", encoding="utf-8")
-    code = main(["export", "semeval2025-st1", str(root / "raw-documents"), "--mentions", str(mentions), "-o", str(tmp_path / "x.txt")])
+    code = main(
+        [
+            "export",
+            "semeval2025-st1",
+            str(root / "raw-documents"),
+            "--mentions",
+            str(mentions),
+            "-o",
+            str(tmp_path / "x.txt"),
+        ]
+    )
     assert code == 2
     assert "mentions.txt:2" in capsys.readouterr().err
-    assert main(["export", "semeval2025-st1", str(root / "raw-documents"), "-o", str(tmp_path / "x.txt")]) == 2
+    assert (
+        main(["export", "semeval2025-st1", str(root / "raw-documents"), "-o", str(tmp_path / "x.txt")]) == 2
+    )
 
 
 @needs23
@@ -110,7 +139,11 @@ def test_evaluate_semeval2025_on_a_small_copy(tmp_path: Path, capsys: pytest.Cap
     n_mentions = len((root / "subtask-1-annotations.txt").read_text().splitlines())
     assert m["narratives"]["documents"] == len(docs)
     assert m["roles"]["mentions"] == n_mentions
-    for v in (m["narratives"]["fine_f1"], m["roles"]["main_role_accuracy"], m["entity_detection_recall"]["overlap"]):
+    for v in (
+        m["narratives"]["fine_f1"],
+        m["roles"]["main_role_accuracy"],
+        m["entity_detection_recall"]["overlap"],
+    ):
         assert 0.0 <= v <= 1.0
 
 
@@ -123,7 +156,9 @@ def test_evaluate_semeval2023_articles_on_a_small_copy(
     (mini / "train-articles-subtask-1").mkdir(parents=True)
     keep = ["111111111", "111111112", "111111113"]
     for aid in keep:
-        shutil.copy(DATA23 / "train-articles-subtask-1" / f"article{aid}.txt", mini / "train-articles-subtask-1")
+        shutil.copy(
+            DATA23 / "train-articles-subtask-1" / f"article{aid}.txt", mini / "train-articles-subtask-1"
+        )
     for name in ("train-labels-subtask-1.txt", "train-labels-subtask-2.txt"):
         lines = (DATA23 / name).read_text().splitlines()
         (mini / name).write_text("\n".join(x for x in lines if x.split("\t")[0] in keep) + "\n")

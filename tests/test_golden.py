@@ -39,4 +39,6 @@ def test_analysis_equals_its_golden_record(name: str, f32_analyzer: Any) -> None
     expected = json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))
     got = json.loads(json.dumps(stable(f32_analyzer.analyze(texts()[name]))))
     diffs = _close(got, expected)
-    assert not diffs, f"{len(diffs)} differences from tests/golden/{name}.json, e.g.:\n" + "\n".join(diffs[:10])
+    assert not diffs, f"{len(diffs)} differences from tests/golden/{name}.json, e.g.:\n" + "\n".join(
+        diffs[:10]
+    )

@@ -182,7 +182,9 @@ def tokens_and_spans(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, list[tupl
         start = draw(st.integers(0, pos + 2))
         spans.append((start, draw(st.integers(start + 1, pos + 4))))
     hidden = np.asarray(
-        draw(st.lists(st.lists(st.floats(-10, 10, width=32), min_size=3, max_size=3), min_size=n, max_size=n)),
+        draw(
+            st.lists(st.lists(st.floats(-10, 10, width=32), min_size=3, max_size=3), min_size=n, max_size=n)
+        ),
         np.float32,
     )
     return hidden, np.array(offsets, np.int64), spans, pos + 4
@@ -199,7 +201,9 @@ def test_pool_equals_brute_force(case: tuple[np.ndarray, np.ndarray, list[tuple[
     for k, (start, end) in enumerate(spans):
         inside = [i for i, (s, e) in enumerate(offsets) if s < end and e > start]
         if inside:
-            np.testing.assert_allclose(mean[k], hidden[inside].astype(np.float64).mean(0), rtol=1e-5, atol=1e-4)
+            np.testing.assert_allclose(
+                mean[k], hidden[inside].astype(np.float64).mean(0), rtol=1e-5, atol=1e-4
+            )
             np.testing.assert_array_equal(mx[k], hidden[inside].max(0))
         else:
             assert not mean[k].any() and not mx[k].any()

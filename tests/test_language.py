@@ -25,7 +25,10 @@ SPANISH = (
         ((GOLDEN / "straight-news.txt").read_text(encoding="utf-8"), "en"),
         ((GOLDEN / "ru-news.txt").read_text(encoding="utf-8"), "ru"),
         (SPANISH, "es"),
-        ("Die Regierung hat am Montag neue Maßnahmen gegen die Inflation angekündigt, teilte das Ministerium mit.", "de"),
+        (
+            "Die Regierung hat am Montag neue Maßnahmen gegen die Inflation angekündigt, teilte das Ministerium mit.",
+            "de",
+        ),
     ],
 )
 def test_detects_the_language(text: str, code: str) -> None:
@@ -48,7 +51,9 @@ def test_warnings_say_what_the_model_cannot_read() -> None:
     spanish = language_warnings(LanguageGuess("es", "Spanish", True, 99), trained)
     assert codes(spanish) == ["unsupported_language"] and "Spanish" in spanish[0].message
     assert "English, Russian" in spanish[0].message
-    assert codes(language_warnings(LanguageGuess("en", "English", False, 60), trained)) == ["language_uncertain"]
+    assert codes(language_warnings(LanguageGuess("en", "English", False, 60), trained)) == [
+        "language_uncertain"
+    ]
     assert codes(language_warnings(UNKNOWN, trained)) == ["language_uncertain"]
 
 
@@ -69,8 +74,10 @@ def test_spanish_is_analyzed_with_a_warning(analyzer: Any) -> None:
 
 def test_an_english_article_has_no_language_warning(demo_analysis: Analysis) -> None:
     assert demo_analysis.language == "en"
-    assert not {"unsupported_language", "language_uncertain", "short_text"} & set(codes(demo_analysis.warnings))
-    assert demo_analysis.model.languages == ["en"]
+    assert not {"unsupported_language", "language_uncertain", "short_text"} & set(
+        codes(demo_analysis.warnings)
+    )
+    assert demo_analysis.model.languages == ["de", "en", "fr", "it", "pl", "ru"]
 
 
 def test_a_tiny_text_says_what_it_cannot_know(analyzer: Any) -> None:

@@ -28,7 +28,12 @@ def eager(analyzer):  # type: ignore[no-untyped-def]
     """The real model with every threshold at a tenth: spans everywhere, so offsets get exercised."""
     a = copy.copy(analyzer)
     d = analyzer.techniques
-    a.heads = {**analyzer.heads, d.name: dataclasses.replace(d, thresholds=d.thresholds * 0.1, span_thresholds=d.span_thresholds * 0.1)}
+    a.heads = {
+        **analyzer.heads,
+        d.name: dataclasses.replace(
+            d, thresholds=d.thresholds * 0.1, span_thresholds=d.span_thresholds * 0.1
+        ),
+    }
     return a
 
 

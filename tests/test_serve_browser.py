@@ -60,7 +60,16 @@ def _visible_marks(page: Any) -> list[str]:
     return page.eval_on_selector_all("#article mark.pc:not(.off)", "ms => ms.map(m => m.className)")
 
 
+# A paragraph of the quality gate the model tags with several techniques, after the demo article (whose
+# words model 0.4.0 flags with one technique): the legend's filters need more than one to show anything.
+FLAGS = (
+    "This is the worst disaster in the history of mankind, a crisis a thousand times bigger than anything "
+    "the world has ever seen."
+)
+
+
 def test_paste_analyze_filter_details_feedback_history(server: str, page: Any, demo_text: str) -> None:
+    demo_text = demo_text.rstrip("\n") + "\n\n" + FLAGS
     page.goto(server + "/")
     page.wait_for_selector("body[data-ready]")
     ready_ms = page.evaluate("performance.now()")
@@ -90,7 +99,7 @@ def test_paste_analyze_filter_details_feedback_history(server: str, page: Any, d
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "app-analysis-desktop.png"))
     techniques = sorted({s["technique"] for s in spans})
-    assert len(techniques) >= 2  # the demo article has several; filtering must be visible
+    assert len(techniques) >= 2  # the text has several; filtering must be visible
     # Every highlighted character is a span's: the marks' text joined equals the spans' union.
     marked = page.eval_on_selector_all(
         "#article mark.pc", "ms => ms.map(m => [Number(m.dataset.o), m.textContent])"
@@ -162,7 +171,7 @@ def test_paste_analyze_filter_details_feedback_history(server: str, page: Any, d
     page.click("#history-btn")
     page.wait_for_selector(f'#history-list a[href="/a/{analysis_id}"]')
     row = page.inner_text("#history-list li")
-    assert row.startswith("Khabarovsk opinion") and "795 words" in row and "reviewed (2 verdicts)" in row
+    assert row.startswith("Khabarovsk opinion") and f"{len(demo_text.split())} words" in row and "reviewed (2 verdicts)" in row
     assert "T" not in row.split("\n")[1][:12]  # a readable date, not an ISO timestamp
     assert page.input_value("#share").endswith(f"/a/{analysis_id}")
     page.screenshot(path=str(SHOTS / "app-history-desktop.png"))

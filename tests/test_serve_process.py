@@ -18,7 +18,9 @@ from serve_support import free_port
 from unspin.store import analyses as store
 from unspin.store.db import connect
 
-TEXT = "The so-called experts are lying to you. Everybody knows the truth.\n\nThey will pay for this betrayal."
+TEXT = (
+    "The so-called experts are lying to you. Everybody knows the truth.\n\nThey will pay for this betrayal."
+)
 
 
 def test_killed_server_loses_no_acknowledged_analysis(tmp_path: Path) -> None:
@@ -41,9 +43,14 @@ def test_killed_server_loses_no_acknowledged_analysis(tmp_path: Path) -> None:
             time.sleep(0.1)
         assert "/api/analyze" in httpx.get(base + "/openapi.json").json()["paths"]
         assert httpx.get(base + "/docs").status_code == 200
-        ids = [httpx.post(base + "/api/analyze", json={"text": f"{TEXT} {i}"}, timeout=30).json()["id"] for i in range(3)]
+        ids = [
+            httpx.post(base + "/api/analyze", json={"text": f"{TEXT} {i}"}, timeout=30).json()["id"]
+            for i in range(3)
+        ]
         in_flight = threading.Thread(
-            target=lambda: _quietly(lambda: httpx.post(base + "/api/analyze", json={"text": TEXT * 40}, timeout=30))
+            target=lambda: _quietly(
+                lambda: httpx.post(base + "/api/analyze", json={"text": TEXT * 40}, timeout=30)
+            )
         )
         in_flight.start()
         time.sleep(0.05)

@@ -57,7 +57,9 @@ def _analysis(spans: list[tuple[str, int, int]]) -> dict[str, Any]:
     return {"text": "x" * 100, "spans": [{"technique": t, "start": s, "end": e} for t, s, e in spans]}
 
 
-def _fb(key: str, verdict: str, technique: str | None = None, start: int | None = None, end: int | None = None) -> store.Feedback:
+def _fb(
+    key: str, verdict: str, technique: str | None = None, start: int | None = None, end: int | None = None
+) -> store.Feedback:
     return store.Feedback("span", key, verdict, technique, start, end, "", "2026-01-01T00:00:00+00:00")
 
 
@@ -83,7 +85,9 @@ def test_feedback_export_writes_semeval_span_lines_and_articles(tmp_path: Path) 
         analysis_json=json.dumps({"text": text, "spans": [{"technique": "Doubt", "start": 0, "end": 5}]}),
     )  # fmt: skip
     _save(conn, "Unreviewed.")  # no feedback: not exported
-    store.put_feedback(conn, row.seq, _fb("missed:Name_Calling-Labeling:21:35", "missed", "Name_Calling-Labeling", 21, 35))
+    store.put_feedback(
+        conn, row.seq, _fb("missed:Name_Calling-Labeling:21:35", "missed", "Name_Calling-Labeling", 21, 35)
+    )
     out, arts = tmp_path / "labels.txt", tmp_path / "articles"
     assert main(["feedback", "export", "-o", str(out), "--articles", str(arts), "--db", str(db)]) == 0
     lines = out.read_text(encoding="utf-8").splitlines()

@@ -44,11 +44,16 @@ def test_negation_on_one_side_only_is_a_contrast() -> None:
 
 
 def test_refutation_names_and_numbers() -> None:
-    refuted = features("There is no evidence that the Pentagon runs biolabs in Georgia.", "The US runs biolabs in Georgia")
+    refuted = features(
+        "There is no evidence that the Pentagon runs biolabs in Georgia.", "The US runs biolabs in Georgia"
+    )
     assert refuted[F["refutation_diff"]] > 0
     japan = features("Relations with Japan are tense.", POLAND)
     assert japan[F["claim_names_missing"]] == 1.0  # neither Poland nor Russia is in the sentence
-    numbers = features("Support for a refugee family is 1400 euro a month.", "Support for a refugee family is 5000 euro a month")
+    numbers = features(
+        "Support for a refugee family is 1400 euro a month.",
+        "Support for a refugee family is 5000 euro a month",
+    )
     assert numbers[F["number_conflict"]] == 1.0
     assert features("It fell sharply.", "It rose sharply")[F["antonym_conflicts"]] == 1.0
 
@@ -105,9 +110,13 @@ def test_shown_metrics_counts_inversions() -> None:
 
 def test_rule_made_sentences() -> None:
     assert restate.negate("The Russian army doesn’t deliberately target civilians") == (
-        "The Russian army does deliberately target civilians.", "negation-removed")
+        "The Russian army does deliberately target civilians.",
+        "negation-removed",
+    )
     assert restate.negate("NATO is preparing a war against Russia") == (
-        "NATO is not preparing a war against Russia.", "negation-added")
+        "NATO is not preparing a war against Russia.",
+        "negation-added",
+    )
     assert restate.negate(POLAND) is None  # "has not no reasons" reads badly: no rule
     assert not restate.usable("Nazism is on the rise in Germany again, which is…")
     rng = random.Random(1)

@@ -49,7 +49,8 @@ HOSTILE_URL = f"javascript:window.__xss=20//http://{EVIL}/?<script>window.__xss=
 
 def hostile_text() -> str:
     lines = [
-        f"Paragraph {i}: the corrupt liars said {p} again and again, everybody knows it."
+        f"Paragraph {i}: the corrupt liars, spineless puppets of their vile masters, said {p} again and "
+        "again in a savage, disgusting assault on everybody."
         for i, p in enumerate(PAYLOADS)
     ]
     return "\n".join(

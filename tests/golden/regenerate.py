@@ -21,7 +21,12 @@ def texts() -> dict[str, str]:
     return out
 
 
-VOLATILE: dict[str, object] = {"created_at": True, "timings_ms": True, "unspin_version": True, "model": {"engine"}}
+VOLATILE: dict[str, object] = {
+    "created_at": True,
+    "timings_ms": True,
+    "unspin_version": True,
+    "model": {"engine"},
+}
 
 
 def stable(analysis: object) -> dict[str, object]:
@@ -43,7 +48,9 @@ def main() -> int:
     analyzer = golden_analyzer()
     for name, text in texts().items():
         data = stable(analyzer.analyze(text))  # type: ignore[attr-defined]
-        (HERE / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (HERE / f"{name}.json").write_text(
+            json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
         print(f"wrote {name}.json", file=sys.stderr)
     return 0
 
