@@ -171,7 +171,11 @@ def test_paste_analyze_filter_details_feedback_history(server: str, page: Any, d
     page.click("#history-btn")
     page.wait_for_selector(f'#history-list a[href="/a/{analysis_id}"]')
     row = page.inner_text("#history-list li")
-    assert row.startswith("Khabarovsk opinion") and f"{len(demo_text.split())} words" in row and "reviewed (2 verdicts)" in row
+    assert (
+        row.startswith("Khabarovsk opinion")
+        and f"{len(demo_text.split())} words" in row
+        and "reviewed (2 verdicts)" in row
+    )
     assert "T" not in row.split("\n")[1][:12]  # a readable date, not an ISO timestamp
     assert page.input_value("#share").endswith(f"/a/{analysis_id}")
     page.screenshot(path=str(SHOTS / "app-history-desktop.png"))
