@@ -112,6 +112,14 @@ def known_claims_searched(analysis: Analysis) -> int:
     return analysis.known_claims.claims if analysis.known_claims is not None else 0
 
 
+def says_claims_unchecked(analysis: Analysis) -> bool:
+    """Whether the warnings must add that no known claims were searched: nothing was searched and no
+    warning of the analysis already says so (no database, or matching switched off) — said once."""
+    return known_claims_searched(analysis) == 0 and not any(
+        w.code in ("no_known_claims", "claims_not_matched") for w in analysis.warnings
+    )
+
+
 def known_claims_note(analysis: Analysis) -> str:
     """How many known claims the sentences were matched against: said by every output."""
     k = analysis.known_claims

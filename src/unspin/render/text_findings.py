@@ -18,9 +18,9 @@ from unspin.render.facts import (
     claim_order,
     contradicts,
     known_claims_note,
-    known_claims_searched,
     repeats,
     role_words,
+    says_claims_unchecked,
 )
 from unspin.render.text import _table, clean, paragraph_refs, trim
 from unspin.taxonomy.narratives import DOMAIN_NAMES
@@ -40,10 +40,7 @@ def _pct(x: float) -> str:
 def warnings_text(analysis: Analysis) -> Text | None:
     """The analysis's warnings, and a missing known-claims database, one "!" line each."""
     lines = [clean(w.message) for w in analysis.warnings]
-    if known_claims_searched(analysis) == 0 and not any(
-        w.code in ("no_known_claims", "claims_not_matched")
-        for w in analysis.warnings  # said once
-    ):
+    if says_claims_unchecked(analysis):
         lines.append(f"Claims were not checked against known debunks: {NO_CLAIMS_LOADED}.")
     if not lines:
         return None

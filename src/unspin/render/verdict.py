@@ -16,6 +16,7 @@ from unspin.render.facts import (
     in_context,
     known_claims_searched,
     repeats,
+    says_claims_unchecked,
     telling_spans,
 )
 from unspin.render.palette import technique_numbers
@@ -53,10 +54,7 @@ def header_html(analysis: Analysis) -> str:
 def warnings_html(analysis: Analysis) -> str:
     """Every warning of the analysis, and a missing known-claims database, in one box."""
     items = [f'<li data-code="{esc(w.code)}">{esc(w.message)}</li>' for w in analysis.warnings]
-    if known_claims_searched(analysis) == 0 and not any(
-        w.code in ("no_known_claims", "claims_not_matched")
-        for w in analysis.warnings  # said once
-    ):
+    if says_claims_unchecked(analysis):
         items.append(
             '<li data-code="no_known_claims">Claims were not checked against known debunks: '
             f"{prose(NO_CLAIMS_LOADED)}.</li>"

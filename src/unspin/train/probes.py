@@ -41,7 +41,7 @@ C_TOKEN = 0.1
 C_ROLE = 0.05
 O_KEEP = 0.25  # share of outside-entity tokens kept for the tagger (the bias is corrected for it)
 MIN_CONFIDENCE = 0.5  # a mention's mean entity probability below this is dropped
-# What the role layers read (heads.roles.ROLE_FEATURES); --role-features overrides it for a comparison.
+# What the role layers read by default (heads.roles.ROLE_FEATURES); --role-features picks another.
 ROLE_FEATURES_KIND = "context"
 
 
@@ -270,7 +270,10 @@ def train_tagger(
 
 
 def _mention_rows(
-    feats: Features, docs: list[s25.Doc], silver: dict[str, list[tuple[int, int, str]]] | None
+    feats: Features,
+    docs: list[s25.Doc],
+    silver: dict[str, list[tuple[int, int, str]]] | None,
+    kind: str = ROLE_FEATURES_KIND,
 ) -> tuple[np.ndarray, list[str], list[set[str]]]:
     """Mention vectors, main roles and fine roles: gold mentions, plus (with ``silver``) unannotated
     entity mentions of annotated documents as None."""
@@ -283,18 +286,20 @@ def _mention_rows(
             for s, e, _ in silver.get(d.id, []):
                 if not any(s < m.end and e > m.start for m in d.mentions):
                     spans.append((s, e, NONE, set()))
-        xs.append(
-            role_features(encoded(feats, d.id, d.text), [(s, e) for s, e, _, _ in spans], ROLE_FEATURES_KIND)
-        )
+        xs.append(role_features(encoded(feats, d.id, d.text), [(s, e) for s, e, _, _ in spans], kind))
         mains += [main for _, _, main, _ in spans]
         fines += [fine for _, _, _, fine in spans]
     return np.concatenate(xs), mains, fines
 
 
 def train_roles(
-    feats: Features, train: list[s25.Doc], held: list[s25.Doc], silver: dict[str, list[tuple[int, int, str]]]
+    feats: Features,
+    train: list[s25.Doc],
+    held: list[s25.Doc],
+    silver: dict[str, list[tuple[int, int, str]]],
+    kind: str = ROLE_FEATURES_KIND,
 ) -> tuple[dict[str, Linear], dict[str, Any]]:
-    x, mains, fines = _mention_rows(feats, train, silver)
+    x, mains, fines = _mention_rows(feats, train, silver, kind)
     gold_rows = np.array([m != NONE for m in mains])
     # Framed or not: every entity mention of an annotated article.
     yb = gold_rows.astype(np.float32)[:, None]
@@ -329,7 +334,7 @@ def train_roles(
     fine = _thresholds(fine, best[0])
     probes = {"framed": framed, "role": role, "fine_role": fine}
     head = RoleScorer(framed, role, fine)
-    xh, hm, hf = _mention_rows(feats, held, None)
+    xh, hm, hf = _mention_rows(feats, held, None, kind)
     calls = head(xh)
     pred_main = [c.main_role for c in calls]
     pred_fine = [
@@ -346,7 +351,7 @@ def train_roles(
         "per_language": {},
     }
     for lang in sorted({language_of(d.id) for d in held if d.mentions}):
-        xl, ml, fl = _mention_rows(feats, [d for d in held if language_of(d.id) == lang], None)
+        xl, ml, fl = _mention_rows(feats, [d for d in held if language_of(d.id) == lang], None, kind)
         cl = head(xl)
         pm = [c.main_role for c in cl]
         pf = [{r for r, _ in c.fine_roles(m, head.fine_thresholds)} for c, m in zip(cl, pm, strict=True)]
@@ -392,8 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         "--role-features", choices=["mention_sentence", "context"], help="what the role layers read"
     )
     args = ap.parse_args(argv)
-    global ROLE_FEATURES_KIND
-    ROLE_FEATURES_KIND = args.role_features or ROLE_FEATURES_KIND
+    role_kind = args.role_features or ROLE_FEATURES_KIND
 
     analyzer = Analyzer(args.model)
     # A multilingual encoder trains the heads on every language it reads (SemEval-2025: five, SemEval-2023:
@@ -469,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
         ner = Natasha()
         silver.update({k: ner(v) for k, v in russian.items()})
     tagger = train_tagger(feats, tagger_texts, {d.id: d for d in train25}, silver)
-    role_probes, m_roles = train_roles(feats, train25, held25, silver)
+    role_probes, m_roles = train_roles(feats, train25, held25, silver, role_kind)
     log(
         "roles",
         **{k: round(v, 4) for k, v in m_roles["heldout"].items()},
@@ -483,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     saved.put("frames", {}, {"probe": frames_probe})
     saved.put(
         "entities",
-        {"min_confidence": MIN_CONFIDENCE, "role_features": ROLE_FEATURES_KIND},
+        {"min_confidence": MIN_CONFIDENCE, "role_features": role_kind},
         {"tagger": tagger, **role_probes},
     )
     saved.write(args.model)
@@ -502,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
             "C_token": C_TOKEN,
             "C_role": C_ROLE,
             "o_keep": O_KEEP,
-            "role_features": ROLE_FEATURES_KIND,
+            "role_features": role_kind,
         },
     }
     (args.model / "probe_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")

@@ -134,9 +134,9 @@ def main(argv: list[str] | None = None) -> int:
 
         ov_model = compress_int8_int4_embeddings(ov_model)
     elif args.weights == "int4":
-        from unspin.train.export import EMBEDDINGS_KEPT, _int4_then_int8
+        from unspin.train.export import EMBEDDINGS_KEPT, int4_then_int8
 
-        ov_model = _int4_then_int8(ov_model, EMBEDDINGS_KEPT)
+        ov_model = int4_then_int8(ov_model, EMBEDDINGS_KEPT)
     else:
         import nncf
 
